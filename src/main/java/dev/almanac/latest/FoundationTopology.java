@@ -1,0 +1,81 @@
+package dev.almanac.latest;
+
+import dev.almanac.kafka.SeriesPartitioner;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.avro.SeriesPeriods;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The foundation: raw records are validated into the valid-observation topic (or the dead-letter
+ * topic), then folded into the vintage-aware latest table and the current-value table.
+ *
+ * <pre>
+ * raw ─▶ validate ─▶ valid topic ─▶ latest (versioned store) ─▶ latest topic
+ *            └─▶ rejected topic                 └─▶ current ─▶ current topic
+ * </pre>
+ */
+public final class FoundationTopology {
+
+    /** Accepted/rejected counters, per task: sum over all partitions for the totals. */
+    public static final String VALIDATION_COUNTS_STORE = "validation-counts-store";
+    /** Versioned store: (indicator, region, period) → winning observation, with every earlier vintage as history. */
+    public static final String LATEST_STORE = "latest-store";
+    /** (indicator, region, frequency) → the latest vintage of the newest reference period. */
+    public static final String CURRENT_STORE = "current-store";
+    /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
+    public static final String SERIES_PERIODS_STORE = "series-periods-store";
+
+    /**
+     * How long the latest store keeps superseded vintages. Publication dates in statistics span
+     * decades, and an as-of query must never silently miss a vintage, so history is kept for 100 years
+     * of event time; segments are a year wide so old vintages cost one segment each.
+     */
+    public static final Duration HISTORY_RETENTION = Duration.ofDays(36_500);
+    static final Duration HISTORY_SEGMENT = Duration.ofDays(365);
+
+    private FoundationTopology() {
+    }
+
+    /** The foundation as a topology of its own. */
+    public static Topology build(TopicCatalogue topics) {
+        Topology topology = new Topology();
+        addTo(topology, topics);
+        return topology;
+    }
+
+    /** Adds the foundation's nodes and stores to {@code topology}. */
+    public static void addTo(Topology topology, TopicCatalogue topics) {
+        var raw = topics.rawObservations();
+        var valid = topics.validObservations();
+        var rejected = topics.rejectedObservations();
+
+        topology.addSource("raw-observations-source", raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
+        topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes()), "raw-observations-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()), "validate");
+        topology.addSink(ValidateProcessor.VALID_SINK, valid.name(), valid.keySerde().serializer(),
+                valid.valueSerde().serializer(), new SeriesPartitioner<>(), "validate");
+        topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
+                rejected.valueSerde().serializer(), "validate");
+
+        topology.addSource("valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name());
+        topology.addProcessor("latest", LatestProcessor::new, "valid-observations-source");
+        topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
+                valid.keySerde(), valid.valueSerde()), "latest");
+        topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
+                topics.latest().valueSerde().serializer(), "latest");
+
+        topology.addProcessor("current", CurrentProcessor::new, "latest");
+        var current = topics.current();
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), "current");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
+                topics.serdes().specific(SeriesPeriods.class, false)), "current");
+        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), "current");
+    }
+}

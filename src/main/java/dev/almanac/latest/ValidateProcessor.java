@@ -1,0 +1,111 @@
+package dev.almanac.latest;
+
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.observation.ObservationJson;
+import dev.almanac.observation.ObservationValidator;
+import dev.almanac.observation.Rejection;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.WireFormat;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decodes a raw record (Confluent-framed Avro {@code IndicatorObservation}, or a JSON object), checks
+ * it, and forwards it either to the valid topic keyed by (indicator, region, period) with the
+ * publication time as its timestamp, or unchanged to the dead-letter topic with headers giving the
+ * reason and origin. Counts both.
+ */
+final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    static final String VALID_SINK = "valid-observations-sink";
+    static final String REJECTED_SINK = "rejected-observations-sink";
+
+    /** Header names on dead-letter records. */
+    public static final String H_REASON = "almanac.reason";
+    public static final String H_FIELD = "almanac.field";
+    public static final String H_MESSAGE = "almanac.message";
+    public static final String H_TOPIC = "almanac.origin.topic";
+    public static final String H_PARTITION = "almanac.origin.partition";
+    public static final String H_OFFSET = "almanac.origin.offset";
+
+    private final Deserializer<IndicatorObservation> avro;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> counts;
+
+    ValidateProcessor(AvroSerdes serdes) {
+        this.avro = serdes.specific(IndicatorObservation.class, false).deserializer();
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.counts = context.getStateStore(FoundationTopology.VALIDATION_COUNTS_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        IndicatorObservation observation;
+        try {
+            observation = decode(record.value());
+        } catch (Rejection.Exception e) {
+            reject(record, e.rejection());
+            return;
+        }
+        increment(ValidationCounts.ACCEPTED);
+        ObservationKey key = new ObservationKey(observation.getIndicator(), observation.getRegion(), observation.getPeriod());
+        context.forward(new Record<Object, Object>(key, observation, observation.getPublished().toEpochMilli()), VALID_SINK);
+    }
+
+    private IndicatorObservation decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "empty record value");
+        }
+        if (bytes[0] == WireFormat.MAGIC) {
+            IndicatorObservation decoded;
+            try {
+                decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
+            } catch (RuntimeException e) {
+                throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
+            }
+            if (decoded.getId() == null || decoded.getId().isBlank()) {
+                decoded.setId(ObservationJson.derivedId(decoded));
+            }
+            return ObservationValidator.validate(decoded);
+        }
+        return ObservationJson.parse(bytes);
+    }
+
+    private void reject(Record<byte[], byte[]> record, Rejection rejection) {
+        increment(ValidationCounts.REJECTED);
+        increment(ValidationCounts.REJECTED_PREFIX + rejection.reason().name());
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(H_REASON, utf8(rejection.reason().name()));
+        if (rejection.field() != null) {
+            headers.add(H_FIELD, utf8(rejection.field()));
+        }
+        headers.add(H_MESSAGE, utf8(rejection.message()));
+        context.recordMetadata().ifPresent(m -> {
+            headers.add(H_TOPIC, utf8(m.topic()));
+            headers.add(H_PARTITION, utf8(Integer.toString(m.partition())));
+            headers.add(H_OFFSET, utf8(Long.toString(m.offset())));
+        });
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), REJECTED_SINK);
+    }
+
+    private void increment(String counter) {
+        Long current = counts.get(counter);
+        counts.put(counter, current == null ? 1L : current + 1);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.almanac.serde;
+
+import org.apache.avro.Schema;
+
+/**
+ * The part of a Confluent-compatible schema registry the serdes need: register a schema under a
+ * subject and get its id; resolve an id back to the writer's schema. Implementations cache.
+ */
+public interface SchemaRegistryClient {
+
+    /** Registers (or finds) {@code schema} under {@code subject} and returns its global id. */
+    int register(String subject, Schema schema);
+
+    /**
+     * The schema registered under {@code id}.
+     *
+     * @throws UnknownSchemaException when no schema has that id
+     */
+    Schema byId(int id);
+
+    /** Raised when a schema id cannot be resolved. */
+    final class UnknownSchemaException extends RuntimeException {
+        public UnknownSchemaException(int id) {
+            super("no schema is registered with id " + id);
+        }
+    }
+}

@@ -58,6 +58,10 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        if (config.queryApi().httpPort() > 0) {
+            // Interactive queries find the instance that holds a key through this (dev.almanac.query).
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
+        }
         return p;
     }
 

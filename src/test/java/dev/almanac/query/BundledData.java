@@ -4,11 +4,7 @@ import dev.almanac.app.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,11 +23,22 @@ final class BundledData implements AutoCloseable {
     final TableRegistry tables;
     final SqlEngine engine;
     final TestInputTopic<byte[], byte[]> raw;
+    private final java.nio.file.Path stateDir;
 
     BundledData() {
+        this(10_000);
+    }
+
+    BundledData(int rowCap) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            stateDir = java.nio.file.Files.createTempDirectory("almanac-query-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
         driver = new TopologyTestDriver(Pipeline.topology(topics), p);
@@ -42,7 +49,7 @@ final class BundledData implements AutoCloseable {
         stores = new DriverStores(driver, APP);
         tables = QueryTables.standard(topics);
         engine = new SqlEngine(tables, new LocalRouter(new LocalPartitionReader(stores, tables), 1),
-                new SqlEngine.Limits(10_000, java.time.Duration.ofSeconds(30), 1));
+                new SqlEngine.Limits(rowCap, java.time.Duration.ofSeconds(30), 1));
     }
 
     void send(String line) {
@@ -50,17 +57,18 @@ final class BundledData implements AutoCloseable {
     }
 
     static List<String> lines() {
-        try {
-            return Files.readAllLines(Path.of("data/observations.jsonl"), StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.almanac.testing.Fixtures.bundledObservations();
+    }
+
+    /** The rows of a query as lists of values. */
+    List<List<Object>> rows(String sql) {
+        return engine.query(sql).rows();
     }
 
     @Override
     public void close() {
         engine.close();
         driver.close();
+        dev.almanac.broker.EmbeddedBroker.deleteTree(stateDir);
     }
 }

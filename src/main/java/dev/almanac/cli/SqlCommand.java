@@ -79,16 +79,20 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     private int shell(QueryClient client) throws Exception {
-        try (Terminal terminal = TerminalBuilder.builder().name("almanac").system(true).build()) {
+        try (Terminal terminal = TerminalBuilder.builder().name("almanac").system(true).dumb(true).build()) {
+            org.jline.reader.impl.DefaultParser parser = new org.jline.reader.impl.DefaultParser();
+            // SQL has no backslash escapes; JLine's would swallow them.
+            parser.setEscapeChars(new char[0]);
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
+                    .parser(parser)
                     .appName("almanac")
                     .variable(LineReader.HISTORY_FILE, Home.dir().resolve("sql_history"))
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, "      -> ")
                     .build();
             PrintWriter out = terminal.writer();
             out.println("almanac sql: " + client.baseUrl() + ". Statements end with ';'. Tables: SELECT * FROM ... ; "
-                    + "\\t lists tables; push queries (... EMIT CHANGES) run until Ctrl-C; Ctrl-D quits.");
+                    + "SHOW TABLES (or \\t) lists tables; push queries (... EMIT CHANGES) run until Ctrl-C; Ctrl-D quits.");
             out.flush();
             StringBuilder statement = new StringBuilder();
             AtomicBoolean cancel = new AtomicBoolean();
@@ -103,7 +107,8 @@ final class SqlCommand implements Callable<Integer> {
                 } catch (EndOfFileException e) {
                     return 0;
                 }
-                if (statement.length() == 0 && line.strip().equals("\\t")) {
+                String command = line.strip().replaceAll(";$", "").strip();
+                if (statement.length() == 0 && (command.equals("\\t") || command.equalsIgnoreCase("show tables") || command.equalsIgnoreCase("tables"))) {
                     printTables(client, out);
                     continue;
                 }

@@ -173,13 +173,22 @@ public final class QueryServer implements AutoCloseable {
     private void query(Context ctx) {
         QueryResult r = engine.query(sql(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("columns", r.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+        body.put("columns", columns(r.columns()));
         body.put("rows", r.rows());
         body.put("truncated", r.truncated());
         body.put("row_cap", engine.limits().rowCap());
         body.put("instances", r.instances());
         body.put("elapsed_ms", Math.round(r.elapsedMillis() * 100) / 100.0);
         ctx.json(body);
+    }
+
+    private static List<Map<String, String>> columns(List<QueryResult.ResultColumn> columns) {
+        return columns.stream().map(c -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("type", c.type());
+            return m;
+        }).toList();
     }
 
     private void health(Context ctx) {
@@ -237,7 +246,7 @@ public final class QueryServer implements AutoCloseable {
 
         @Override
         public void begin(List<QueryResult.ResultColumn> columns) throws IOException {
-            line(Map.of("columns", columns.stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList()));
+            line(Map.of("columns", columns(columns)));
         }
 
         @Override
@@ -264,7 +273,11 @@ public final class QueryServer implements AutoCloseable {
 
         @Override
         public void end(long rows, String reason) throws IOException {
-            line(Map.of("done", true, "rows", rows, "reason", reason));
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("done", true);
+            done.put("rows", rows);
+            done.put("reason", reason);
+            line(done);
         }
     }
 

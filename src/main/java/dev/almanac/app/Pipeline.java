@@ -39,7 +39,9 @@ public final class Pipeline implements AutoCloseable {
 
     /** The whole application topology. Pure: builds nodes, does no I/O. */
     public static Topology topology(TopicCatalogue topics) {
-        return FoundationTopology.build(topics);
+        Topology topology = FoundationTopology.build(topics);
+        dev.almanac.query.RegionIndex.addTo(topology, topics);
+        return topology;
     }
 
     /** Kafka Streams properties derived from the config. */

@@ -33,6 +33,11 @@ public final class FoundationTopology {
     /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
     public static final String SERIES_PERIODS_STORE = "series-periods-store";
 
+    /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
+    public static final String LATEST_PROCESSOR = "latest";
+    /** The processor that forwards each change of the current-value table: other features may attach children to it. */
+    public static final String CURRENT_PROCESSOR = "current";
+
     /**
      * How long the latest store keeps superseded vintages. Publication dates in statistics span
      * decades, and an as-of query must never silently miss a vintage, so history is kept for 100 years
@@ -67,22 +72,22 @@ public final class FoundationTopology {
                 rejected.valueSerde().serializer(), "validate");
 
         topology.addSource("valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name());
-        topology.addProcessor("latest", LatestProcessor::new, "valid-observations-source");
+        topology.addProcessor(LATEST_PROCESSOR, LatestProcessor::new, "valid-observations-source");
         topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
-                valid.keySerde(), valid.valueSerde()), "latest");
+                valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), "latest");
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
-                topics.latest().valueSerde().serializer(), "latest");
+                topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
 
-        topology.addProcessor("current", CurrentProcessor::new, "latest");
+        topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), "current");
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), CURRENT_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
-                topics.serdes().specific(SeriesPeriods.class, false)), "current");
-        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), "current");
+                topics.serdes().specific(SeriesPeriods.class, false)), CURRENT_PROCESSOR);
+        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
     }
 }

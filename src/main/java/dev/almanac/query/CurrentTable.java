@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.query.VersionedKeyQuery;
@@ -61,6 +62,11 @@ public final class CurrentTable implements TableDef {
     }
 
     @Override
+    public Optional<String> indexColumn() {
+        return Optional.of("region");
+    }
+
+    @Override
     public boolean temporal() {
         return true;
     }
@@ -88,6 +94,31 @@ public final class CurrentTable implements TableDef {
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
         QueryContext ctx = QueryContext.current();
         List<Object[]> rows = new ArrayList<>();
+        if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
+            ReadOnlyKeyValueStore<String, IndicatorObservation> index =
+                    stores.keyValue(RegionIndex.CURRENT_BY_REGION_STORE, partition, allowStandby);
+            List<IndicatorObservation> found = new ArrayList<>();
+            for (String prefix : request.indexPrefixes()) {
+                try (KeyValueIterator<String, IndicatorObservation> it = index.prefixScan(prefix, new StringSerializer())) {
+                    it.forEachRemaining(kv -> found.add(kv.value));
+                }
+            }
+            if (request.asOf() == null) {
+                found.forEach(o -> rows.add(ObservationColumns.row(o)));
+                return rows;
+            }
+            ReadOnlyKeyValueStore<SeriesKey, SeriesPeriods> periods =
+                    stores.keyValue(FoundationTopology.SERIES_PERIODS_STORE, partition, allowStandby);
+            List<KeyValue<SeriesKey, SeriesPeriods>> series = new ArrayList<>();
+            for (IndicatorObservation o : found) {
+                SeriesKey k = new SeriesKey(o.getIndicator(), o.getRegion(), frequency(o));
+                SeriesPeriods known = periods.get(k);
+                if (known != null) {
+                    series.add(KeyValue.pair(k, known));
+                }
+            }
+            return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
+        }
         if (request.asOf() == null) {
             ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> store =
                     stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
@@ -123,7 +154,17 @@ public final class CurrentTable implements TableDef {
                 drain(periods.prefixScan(prefix(stores, FoundationTopology.SERIES_PERIODS_STORE, p), StoreKeys.RAW), series);
             }
         }
-        Instant asOf = Instant.ofEpochMilli(request.asOf());
+        return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
+    }
+
+    private static String frequency(IndicatorObservation o) {
+        return dev.almanac.observation.Period.tryParse(o.getPeriod()).map(p -> p.frequency().name()).orElse("");
+    }
+
+    /** Per series, the vintage valid at {@code millis} of the newest period that had one. */
+    private List<Object[]> asOf(LocalStores stores, int partition, boolean allowStandby, List<KeyValue<SeriesKey, SeriesPeriods>> series,
+                                long millis, List<Object[]> rows, QueryContext ctx) {
+        Instant asOf = Instant.ofEpochMilli(millis);
         for (KeyValue<SeriesKey, SeriesPeriods> s : series) {
             List<String> known = s.value.getPeriods();
             // Oldest to newest: the first hit walking backwards is the newest period published by then.

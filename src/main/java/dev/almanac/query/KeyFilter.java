@@ -34,10 +34,14 @@ public final class KeyFilter {
      *
      * @param none the predicates contradict each other (no row can match)
      * @param prefixes key prefixes to read, or null for a full scan
+     * @param indexPrefixes region-index prefixes narrowing a full scan (empty for none)
      */
-    public record Pushdown(boolean none, List<List<String>> prefixes) {
+    public record Pushdown(boolean none, List<List<String>> prefixes, List<String> indexPrefixes) {
         public ReadRequest request(Long asOf) {
-            return prefixes == null ? ReadRequest.all(asOf) : ReadRequest.keys(prefixes, asOf);
+            if (prefixes != null) {
+                return ReadRequest.keys(prefixes, asOf);
+            }
+            return indexPrefixes.isEmpty() ? ReadRequest.all(asOf) : ReadRequest.indexed(indexPrefixes, asOf);
         }
     }
 
@@ -46,18 +50,24 @@ public final class KeyFilter {
 
     /** {@link #extract(List, List, IntFunction)} for filters without dynamic parameters. */
     public static Pushdown extract(List<RexNode> filters, List<Integer> keyColumns) {
-        return extract(filters, keyColumns, i -> null);
+        return extract(filters, keyColumns, -1, i -> null);
     }
 
     /**
      * @param filters the scan's filters (a conjunction)
      * @param keyColumns the table's key column indexes in key order
+     * @param indexColumn the column of the table's region index, -1 for none
      * @param parameters the values of dynamic parameters ({@code ?}) by index, as bound for this execution
      */
-    public static Pushdown extract(List<RexNode> filters, List<Integer> keyColumns, IntFunction<Object> parameters) {
+    public static Pushdown extract(List<RexNode> filters, List<Integer> keyColumns, int indexColumn, IntFunction<Object> parameters) {
         Map<Integer, Set<String>> allowed = new HashMap<>();
+        String likePrefix = null;
         for (RexNode filter : filters) {
             for (RexNode conjunct : RelOptUtil.conjunctions(filter)) {
+                String like = likePrefix(conjunct, indexColumn);
+                if (like != null && (likePrefix == null || like.length() > likePrefix.length())) {
+                    likePrefix = like;
+                }
                 ColumnValues cv = columnValues(conjunct, parameters);
                 if (cv != null) {
                     allowed.merge(cv.column, cv.values, (a, b) -> {
@@ -75,7 +85,7 @@ public final class KeyFilter {
                 break;
             }
             if (values.isEmpty()) {
-                return new Pushdown(true, List.of());
+                return new Pushdown(true, List.of(), List.of());
             }
             leading.add(values);
         }
@@ -83,7 +93,14 @@ public final class KeyFilter {
             leading.remove(leading.size() - 1);
         }
         if (leading.isEmpty()) {
-            return new Pushdown(false, null);
+            Set<String> regions = indexColumn < 0 ? null : allowed.get(indexColumn);
+            if (regions != null && regions.isEmpty()) {
+                return new Pushdown(true, List.of(), List.of());
+            }
+            if (regions != null && regions.size() <= MAX_PREFIXES) {
+                return new Pushdown(false, null, regions.stream().map(RegionIndex::exactRegion).toList());
+            }
+            return new Pushdown(false, null, likePrefix == null ? List.of() : List.of(likePrefix));
         }
         List<List<String>> prefixes = new ArrayList<>();
         prefixes.add(List.of());
@@ -98,7 +115,27 @@ public final class KeyFilter {
             }
             prefixes = next;
         }
-        return new Pushdown(false, prefixes);
+        return new Pushdown(false, prefixes, List.of());
+    }
+
+    /** The literal start of {@code column LIKE 'abc%...'} (no ESCAPE clause), or null. */
+    private static String likePrefix(RexNode node, int column) {
+        if (column < 0 || !(node instanceof RexCall call) || call.getKind() != SqlKind.LIKE || call.getOperands().size() != 2) {
+            return null;
+        }
+        Integer ref = inputRef(call.getOperands().get(0));
+        if (ref == null || ref != column || !(call.getOperands().get(1) instanceof RexLiteral lit)) {
+            return null;
+        }
+        String pattern = lit.getValueAs(String.class);
+        if (pattern == null) {
+            return null;
+        }
+        int end = 0;
+        while (end < pattern.length() && pattern.charAt(end) != '%' && pattern.charAt(end) != '_') {
+            end++;
+        }
+        return end == 0 ? null : pattern.substring(0, end);
     }
 
     private static long combinations(List<Set<String>> sets) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -52,6 +53,11 @@ public final class LatestTable implements TableDef {
     }
 
     @Override
+    public Optional<String> indexColumn() {
+        return Optional.of("region");
+    }
+
+    @Override
     public boolean temporal() {
         return true;
     }
@@ -78,11 +84,19 @@ public final class LatestTable implements TableDef {
 
     @Override
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
-        ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
-                stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
         List<Object[]> rows = new ArrayList<>();
         QueryContext ctx = QueryContext.current();
         if (request.asOf() == null) {
+            if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
+                ReadOnlyKeyValueStore<String, IndicatorObservation> index =
+                        stores.keyValue(RegionIndex.LATEST_BY_REGION_STORE, partition, allowStandby);
+                for (String prefix : request.indexPrefixes()) {
+                    drain(index.prefixScan(prefix, new StringSerializer()), rows, ctx);
+                }
+                return rows;
+            }
+            ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
+                    stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
             if (request.fullScan()) {
                 drain(table.all(), rows, ctx);
             }
@@ -99,7 +113,7 @@ public final class LatestTable implements TableDef {
             return rows;
         }
         Instant asOf = Instant.ofEpochMilli(request.asOf());
-        for (ObservationKey key : keys(stores, table, request, ctx)) {
+        for (ObservationKey key : keys(stores, partition, allowStandby, request, ctx)) {
             ctx.check();
             VersionedRecord<IndicatorObservation> r = stores.query(FoundationTopology.LATEST_STORE, partition, allowStandby,
                     VersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).asOf(asOf));
@@ -110,10 +124,27 @@ public final class LatestTable implements TableDef {
         return rows;
     }
 
-    /** The keys a request covers: point keys as given, prefixes and full scans from the latest table (keys are never deleted). */
-    List<ObservationKey> keys(LocalStores stores, ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table,
-                              ReadRequest request, QueryContext ctx) {
+    /**
+     * The keys a request covers: point keys as given; prefixes, index prefixes and full scans from the
+     * latest table and its index (keys are never deleted, so every key that ever had a vintage is there).
+     */
+    List<ObservationKey> keys(LocalStores stores, int partition, boolean allowStandby, ReadRequest request, QueryContext ctx) {
         List<ObservationKey> keys = new ArrayList<>();
+        if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
+            ReadOnlyKeyValueStore<String, IndicatorObservation> index =
+                    stores.keyValue(RegionIndex.LATEST_BY_REGION_STORE, partition, allowStandby);
+            for (String prefix : request.indexPrefixes()) {
+                try (KeyValueIterator<String, IndicatorObservation> it = index.prefixScan(prefix, new StringSerializer())) {
+                    while (it.hasNext()) {
+                        IndicatorObservation o = it.next().value;
+                        keys.add(new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()));
+                    }
+                }
+            }
+            return keys;
+        }
+        ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
+                stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
         if (request.fullScan()) {
             drainKeys(table.all(), keys, ctx);
         }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.state.VersionedRecordIterator;
 
@@ -109,10 +108,8 @@ public final class RevisionsTable implements TableDef {
             throw QueryException.badRequest(requiredKeyMessage());
         }
         QueryContext ctx = QueryContext.current();
-        ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
-                stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
         List<Object[]> rows = new ArrayList<>();
-        for (ObservationKey key : latest.keys(stores, table, request, ctx)) {
+        for (ObservationKey key : latest.keys(stores, partition, allowStandby, request, ctx)) {
             ctx.check();
             MultiVersionedKeyQuery<ObservationKey, IndicatorObservation> q =
                     MultiVersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).withAscendingTimestamps();

@@ -112,6 +112,7 @@ public final class StoreScan extends TableScan implements EnumerableRel {
         private final Long asOf;
         private final List<RexNode> filters;
         private final List<Integer> keyIndexes = new ArrayList<>();
+        private final int indexColumn;
 
         Scanner(StoreTable table, Long asOf, List<RexNode> filters) {
             this.table = table;
@@ -120,10 +121,11 @@ public final class StoreScan extends TableScan implements EnumerableRel {
             for (String k : table.def().keyColumns()) {
                 keyIndexes.add(table.def().columnIndex(k));
             }
+            this.indexColumn = table.def().indexColumn().map(c -> table.def().columnIndex(c)).orElse(-1);
         }
 
         public Enumerable<Object[]> scan(DataContext root) {
-            KeyFilter.Pushdown pushdown = KeyFilter.extract(filters, keyIndexes, i -> root.get("?" + i));
+            KeyFilter.Pushdown pushdown = KeyFilter.extract(filters, keyIndexes, indexColumn, i -> root.get("?" + i));
             if (pushdown.none()) {
                 return Linq4j.emptyEnumerable();
             }

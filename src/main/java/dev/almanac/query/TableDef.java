@@ -40,6 +40,11 @@ public interface TableDef {
         return "";
     }
 
+    /** The column a region-first index covers (equality, IN and LIKE 'prefix%' on it narrow full scans); empty for none. */
+    default java.util.Optional<String> indexColumn() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether {@code FOR SYSTEM_TIME AS OF} applies. */
     boolean temporal();
 

@@ -69,6 +69,23 @@ class SqlEngineTest {
     }
 
     @Test
+    void shouldScanTheRegionIndexWhenOnlyTheRegionIsFixed() {
+        List<List<Object>> rows = data.rows("SELECT indicator, region, period FROM latest WHERE region LIKE 'CN-BJ-%'");
+        long districts = BundledData.lines().stream()
+                .map(l -> dev.almanac.observation.ObservationJson.parse(l.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .filter(o -> o.getRegion().startsWith("CN-BJ-"))
+                .map(o -> o.getIndicator() + "|" + o.getRegion() + "|" + o.getPeriod()).distinct().count();
+        assertEquals(districts, rows.size());
+        assertEquals(1, data.stores.calls(RegionIndex.LATEST_BY_REGION_STORE, "prefixScan"));
+        assertEquals(1, data.stores.scans(), "only the index prefix is scanned: " + data.stores.calls);
+        data.stores.reset();
+        List<List<Object>> shanghai = data.rows("SELECT indicator, value FROM current WHERE region = 'CN-SH'");
+        assertFalse(shanghai.isEmpty());
+        assertEquals(1, data.stores.calls(RegionIndex.CURRENT_BY_REGION_STORE, "prefixScan"));
+        assertEquals(1, data.stores.scans(), data.stores.calls.toString());
+    }
+
+    @Test
     void shouldScanOncePerValueWhenKeyColumnIsInAList() {
         List<List<Object>> rows = data.rows("SELECT region, value FROM current WHERE indicator = 'gdp' AND region IN ('CN-BJ', 'CN-SH') "
                 + "AND frequency = 'A' ORDER BY region");
@@ -86,6 +103,10 @@ class SqlEngineTest {
             {"indicator IN ('gdp', 'unicorn_count') AND region = 'CN-BJ'", "indicator || '' IN ('gdp', 'unicorn_count') AND region || '' = 'CN-BJ'"},
             {"indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'", "indicator || '' = 'gdp' AND region || '' = 'CN-BJ' AND period || '' = '2025'"},
             {"indicator = 'gdp' AND indicator = 'cpi'", "indicator || '' = 'gdp' AND indicator || '' = 'cpi'"},
+            {"region LIKE 'CN-BJ-%'", "region || '' LIKE 'CN-BJ-%'"},
+            {"region LIKE 'CN-BJ%' AND region LIKE 'CN%'", "region || '' LIKE 'CN-BJ%'"},
+            {"region IN ('CN-SH', 'CN-BJ-HD')", "region || '' IN ('CN-SH', 'CN-BJ-HD')"},
+            {"region = 'CN-SH' AND region = 'CN-BJ'", "region || '' = 'CN-SH' AND region || '' = 'CN-BJ'"},
         };
         for (String table : List.of("latest", "current", "latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-12-31 00:00:00'",
                 "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-12-31 00:00:00'")) {

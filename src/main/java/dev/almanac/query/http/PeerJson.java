@@ -17,7 +17,7 @@ import java.util.Map;
  * The instance-to-instance read protocol, {@code POST /internal/read}:
  * <pre>
  * {"table": "latest", "standby": false, "timeout_ms": 29000,
- *  "partitions": {"2": {"full_scan": false, "prefixes": [["gdp", "CN-BJ"]], "as_of": null}}}
+ *  "partitions": {"2": {"full_scan": false, "prefixes": [["gdp", "CN-BJ"]], "index_prefixes": [], "as_of": null}}}
  * → {"instance": "10.0.0.5:8088", "rows": {"2": [[...], ...]}, "failures": {}}
  * </pre>
  * Rows are arrays in the table's column order; timestamps travel as epoch milliseconds.
@@ -47,6 +47,8 @@ final class PeerJson {
                 ArrayNode a = prefixes.addArray();
                 prefix.forEach(a::add);
             });
+            ArrayNode index = n.putArray("index_prefixes");
+            r.indexPrefixes().forEach(index::add);
             if (r.asOf() == null) {
                 n.putNull("as_of");
             } else {
@@ -69,8 +71,10 @@ final class PeerJson {
                 a.forEach(v -> prefix.add(v.asText()));
                 prefixes.add(prefix);
             });
+            List<String> index = new ArrayList<>();
+            n.path("index_prefixes").forEach(v -> index.add(v.asText()));
             Long asOf = n.path("as_of").isNumber() ? n.path("as_of").asLong() : null;
-            partitions.put(Integer.parseInt(e.getKey()), new ReadRequest(n.path("full_scan").asBoolean(), prefixes, asOf));
+            partitions.put(Integer.parseInt(e.getKey()), new ReadRequest(n.path("full_scan").asBoolean(), prefixes, index, asOf));
         }
         return new Read(root.path("table").asText(), root.path("standby").asBoolean(), root.path("timeout_ms").asLong(30_000), partitions);
     }

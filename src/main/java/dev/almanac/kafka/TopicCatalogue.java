@@ -25,6 +25,13 @@ public record TopicCatalogue(String prefix, AvroSerdes serdes,
     /** The default prefix. */
     public static final String DEFAULT_PREFIX = "almanac";
 
+    /**
+     * The embedded schema registry's log (compacted, exactly one partition). Not under the prefix: every
+     * pipeline on a cluster, live or shadow, shares one registry so schema ids mean the same everywhere.
+     * Not in {@link #all()} either: the registry creates it itself, with the single partition it needs.
+     */
+    public static final String SCHEMAS_TOPIC = "_almanac_schemas";
+
     /** Builds the catalogue for a prefix. */
     public static TopicCatalogue create(String prefix, AvroSerdes serdes) {
         Serde<ObservationKey> observationKey = serdes.specific(ObservationKey.class, true);

@@ -54,13 +54,15 @@ class NodeInteropIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path NODE_PROJECT = Path.of("src", "test", "node");
+    /** Overridable (-Dalmanac.node=..., -Dalmanac.npm=...) to use another Node, or to check the skip. */
+    private static final String NODE = System.getProperty("almanac.node", "node");
 
     @TempDir
     Path stateDir;
 
     @Test
     void shouldInteroperateWhenKafkajsReadsAndWritesThroughTheEmbeddedRegistry() throws Exception {
-        Assumptions.assumeTrue(works("node", "--version") && works(npm(), "--version"),
+        Assumptions.assumeTrue(works(NODE, "--version") && works(npm(), "--version"),
                 "node/npm not found on PATH: skipping the kafkajs interoperability test (install Node 20+ to run it)");
         Path work = prepareNodeProject();
 
@@ -86,7 +88,7 @@ class NodeInteropIT {
                         "LATEST_TOPIC", topics.latest().name(),
                         "RAW_TOPIC", topics.rawObservations().name(),
                         "EXPECT_LATEST", Integer.toString(seeds.size()),
-                        "RESULT", result.toString()), "node", "interop.js");
+                        "RESULT", result.toString()), NODE, "interop.js");
                 JsonNode out = JSON.readTree(result.toFile());
 
                 int latestId = SchemaIds.idOf(IndicatorObservation.getClassSchema());
@@ -236,7 +238,7 @@ class NodeInteropIT {
     }
 
     private static String npm() {
-        return System.getProperty("os.name").toLowerCase().contains("win") ? "npm.cmd" : "npm";
+        return System.getProperty("almanac.npm", System.getProperty("os.name").toLowerCase().contains("win") ? "npm.cmd" : "npm");
     }
 
     private static String resource(String name) throws Exception {

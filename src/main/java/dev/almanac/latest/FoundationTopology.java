@@ -23,6 +23,11 @@ public final class FoundationTopology {
     public static final String VALIDATION_COUNTS_STORE = "validation-counts-store";
     /** Versioned store: (indicator, region, period) → winning observation, with every earlier vintage as history. */
     public static final String LATEST_STORE = "latest-store";
+    /**
+     * Plain key-value mirror of the latest store's winners: versioned stores cannot be scanned, and
+     * SQL needs scans and prefix scans.
+     */
+    public static final String LATEST_TABLE_STORE = "latest-table-store";
     /** (indicator, region, frequency) → the latest vintage of the newest reference period. */
     public static final String CURRENT_STORE = "current-store";
     /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
@@ -66,6 +71,8 @@ public final class FoundationTopology {
         topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
                 valid.keySerde(), valid.valueSerde()), "latest");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), "latest");
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), "latest");
 

@@ -5,6 +5,7 @@ import dev.almanac.avro.ObservationKey;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
@@ -18,11 +19,13 @@ final class LatestProcessor implements Processor<ObservationKey, IndicatorObserv
 
     private ProcessorContext<ObservationKey, IndicatorObservation> context;
     private VersionedKeyValueStore<ObservationKey, IndicatorObservation> store;
+    private KeyValueStore<ObservationKey, IndicatorObservation> table;
 
     @Override
     public void init(ProcessorContext<ObservationKey, IndicatorObservation> context) {
         this.context = context;
         this.store = context.getStateStore(FoundationTopology.LATEST_STORE);
+        this.table = context.getStateStore(FoundationTopology.LATEST_TABLE_STORE);
     }
 
     @Override
@@ -35,6 +38,7 @@ final class LatestProcessor implements Processor<ObservationKey, IndicatorObserv
         VersionedRecord<IndicatorObservation> winner = store.get(record.key());
         if (winner == null || beats(published, candidate.getId(), winner.timestamp(), winner.value().getId())) {
             store.put(record.key(), candidate, published);
+            table.put(record.key(), candidate);
             context.forward(new Record<>(record.key(), candidate, published));
             return;
         }

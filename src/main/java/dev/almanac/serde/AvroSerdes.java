@@ -64,7 +64,7 @@ public final class AvroSerdes {
         SpecificData model = SpecificData.getForSchema(schema);
         return Serdes.serdeFrom(
                 new FramedSerializer<>(registry, subjects, isKey, r -> schema, s -> new SpecificDatumWriter<>(s, model)),
-                new FramedDeserializer<>(registry, writer -> new SpecificDatumReader<>(writer, schema, model)));
+                new FramedDeserializer<>(registry, schema, writer -> new SpecificDatumReader<>(writer, schema, model)));
     }
 
     /**
@@ -73,7 +73,7 @@ public final class AvroSerdes {
      */
     public Serde<GenericRecord> generic(boolean isKey) {
         return Serdes.serdeFrom(genericSerializer(isKey),
-                new FramedDeserializer<>(registry, writer -> new GenericDatumReader<>(writer, writer, GenericData.get())));
+                new FramedDeserializer<>(registry, null, writer -> new GenericDatumReader<>(writer, writer, GenericData.get())));
     }
 
     /**
@@ -82,7 +82,7 @@ public final class AvroSerdes {
      */
     public Serde<GenericRecord> generic(Schema readerSchema, boolean isKey) {
         return Serdes.serdeFrom(genericSerializer(isKey),
-                new FramedDeserializer<>(registry, writer -> new GenericDatumReader<>(writer, readerSchema, GenericData.get())));
+                new FramedDeserializer<>(registry, readerSchema, writer -> new GenericDatumReader<>(writer, readerSchema, GenericData.get())));
     }
 
     private Serializer<GenericRecord> genericSerializer(boolean isKey) {
@@ -139,12 +139,31 @@ public final class AvroSerdes {
     /** Reads the id, fetches the writer's schema once per id, and resolves it to the reader's. */
     private static final class FramedDeserializer<T> implements Deserializer<T> {
         private final SchemaRegistryClient registry;
+        private final Schema readerSchema;
         private final Function<Schema, DatumReader<T>> readerFor;
         private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
-        FramedDeserializer(SchemaRegistryClient registry, Function<Schema, DatumReader<T>> readerFor) {
+        FramedDeserializer(SchemaRegistryClient registry, Schema readerSchema, Function<Schema, DatumReader<T>> readerFor) {
             this.registry = registry;
+            this.readerSchema = readerSchema;
             this.readerFor = readerFor;
+        }
+
+        /**
+         * The writer's schema. A record whose id the registry does not know, but which is the
+         * fingerprint id of our own reader schema, was written through an in-process registry in an
+         * earlier run (state restored from a changelog, a topic written by another JVM): the
+         * fingerprint identifies the schema exactly.
+         */
+        private Schema writerSchema(int id) {
+            try {
+                return registry.byId(id);
+            } catch (SchemaRegistryClient.UnknownSchemaException e) {
+                if (readerSchema != null && SchemaIds.idOf(readerSchema) == id) {
+                    return readerSchema;
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -158,7 +177,7 @@ public final class AvroSerdes {
             int id = WireFormat.schemaId(bytes);
             DatumReader<T> reader;
             try {
-                reader = readers.computeIfAbsent(id, i -> readerFor.apply(registry.byId(i)));
+                reader = readers.computeIfAbsent(id, i -> readerFor.apply(writerSchema(i)));
             } catch (RuntimeException e) {
                 throw new SerializationException("cannot resolve writer schema id " + id + ": " + e.getMessage(), e);
             }

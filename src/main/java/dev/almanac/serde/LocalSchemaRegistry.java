@@ -3,6 +3,7 @@ package dev.almanac.serde;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 
 /**
  * An in-process registry without storage or compatibility checks. Ids are {@link SchemaIds#idOf
@@ -20,7 +21,7 @@ public final class LocalSchemaRegistry implements SchemaRegistryClient {
     public int register(String subject, Schema schema) {
         int id = idOf(schema);
         Schema previous = byId.putIfAbsent(id, schema);
-        if (previous != null && !SchemaIds.canonical(previous).equals(SchemaIds.canonical(schema))) {
+        if (previous != null && !SchemaNormalization.toParsingForm(previous).equals(SchemaNormalization.toParsingForm(schema))) {
             throw new IllegalStateException("schema id collision for " + schema.getFullName());
         }
         subjects.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(id, schema);

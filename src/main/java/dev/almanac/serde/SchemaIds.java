@@ -1,14 +1,14 @@
 package dev.almanac.serde;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * Deterministic schema ids: a positive 31-bit fold of the CRC-64-AVRO fingerprint of the schema's full
- * JSON form. Processes that know the same schema compute the same id without talking to each other.
- * The full form (not Avro's parsing canonical form) is fingerprinted because the parsing form drops
- * defaults and logical types, which would give one id to schemas a registry must tell apart.
+ * Deterministic schema ids: a positive 31-bit fold of the CRC-64-AVRO fingerprint of the schema's
+ * parsing canonical form. Processes that know the same schema compute the same id without talking to
+ * each other. The parsing form identifies a writer's schema exactly (it keeps everything that shapes
+ * the bytes); schemas that differ only in docs or defaults share a preferred id, and a registry tells
+ * them apart by their {@link #canonical full text} and gives the later one the next free id.
  */
 public final class SchemaIds {
 
@@ -22,7 +22,7 @@ public final class SchemaIds {
 
     /** The preferred id of {@code schema}; a registry moves to the next free id on a (rare) collision. */
     public static int idOf(Schema schema) {
-        long fp = SchemaNormalization.fingerprint64(canonical(schema).getBytes(StandardCharsets.UTF_8));
+        long fp = SchemaNormalization.parsingFingerprint64(schema);
         int folded = (int) (fp ^ (fp >>> 32)) & 0x7fffffff;
         return folded == 0 ? 1 : folded;
     }

@@ -1,0 +1,141 @@
+package dev.almanac.cli;
+
+import dev.almanac.app.Pipeline;
+import dev.almanac.app.Settle;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.broker.EmbeddedBroker;
+import dev.almanac.ingest.RawProducer;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.latest.FoundationTopology;
+import dev.almanac.latest.ValidationCounts;
+import dev.almanac.registry.RegistryConnection;
+import dev.almanac.serde.AvroSerdes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Everything on one machine: embedded broker, pipeline, bundled dataset, tables in the terminal. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Starts an embedded Kafka broker (KRaft, loopback), runs the pipeline, replays the bundled dataset",
+            "and prints the tables; then keeps running until Ctrl-C.",
+            "The broker's data stays in <home>/broker and is reused by the next run (the replayed observations",
+            "are then read again: the tables do not change, the counts grow); --fresh deletes it and the local",
+            "state first. <home> is $ALMANAC_HOME, else .almanac/ in the repository."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--once", description = "Print the tables and exit instead of running until Ctrl-C.")
+    boolean once;
+
+    @Option(names = "--fresh", description = "Start from an empty broker and empty local state.")
+    boolean fresh;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder with observations.jsonl (default: the repository's data/).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dataDir = data != null ? data : Home.dataDir();
+        Path observations = Home.requireFile(dataDir.resolve("observations.jsonl"));
+        if (fresh) {
+            EmbeddedBroker.deleteTree(Home.stateDir());
+        }
+        long t0 = System.nanoTime();
+        out.printf("Starting the embedded Kafka broker (KRaft) in %s%s ...%n", Home.brokerDir(), fresh ? " (fresh)" : "");
+        out.flush();
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Home.brokerDir(), fresh, Duration.ofSeconds(90))) {
+            out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
+            var config = kafka.config(broker.bootstrapServers());
+            CountDownLatch stop = new CountDownLatch(1);
+            try (RegistryConnection registry = kafka.openRegistry(config);
+                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+                TopicCatalogue topics = pipeline.topics();
+                out.printf("Schema registry: %s%n", registry.describe());
+                Thread hook = new Thread(() -> {
+                    stop.countDown();
+                    pipeline.close();
+                    broker.close();
+                }, "almanac-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                pipeline.start(Duration.ofSeconds(120));
+                out.printf("Pipeline running (%s), application id %s, topics %s.*%n",
+                        config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", config.applicationId(), config.topicPrefix());
+                ValidationCounts before = pipeline.validationCounts();
+                long t1 = System.nanoTime();
+                List<String> lines = Files.readAllLines(observations).stream().filter(l -> !l.isBlank()).toList();
+                try (RawProducer producer = new RawProducer(broker.bootstrapServers())) {
+                    for (String line : lines) {
+                        producer.sendLine(topics.rawObservations().name(), line);
+                    }
+                    producer.flush();
+                }
+                try (Settle settle = new Settle(broker.bootstrapServers())) {
+                    settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(120));
+                }
+                ValidationCounts after = pipeline.validationCounts();
+                out.printf("Replayed %d observations from %s in %.1f s%n", lines.size(), observations, seconds(t1));
+                out.printf("Validation (this run): read %d, accepted %d, rejected %d%n",
+                        after.read() - before.read(), after.accepted() - before.accepted(), after.rejected() - before.rejected());
+                if (before.read() > 0) {
+                    out.printf("Validation (all runs on this broker): read %d, accepted %d, rejected %d%n",
+                            after.read(), after.accepted(), after.rejected());
+                }
+                printTables(out, pipeline);
+                if (once) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    return 0;
+                }
+                out.printf("%nRunning; the broker listens on %s (try: ./almanac produce --file F.jsonl). Ctrl-C stops.%n",
+                        broker.bootstrapServers());
+                out.flush();
+                stop.await();
+            }
+        }
+        return 0;
+    }
+
+    private static void printTables(PrintWriter out, Pipeline pipeline) {
+        List<IndicatorObservation> latest = values(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+        out.printf("%nLatest table: %d rows, key (indicator, region, period), newest vintage wins%n", latest.size());
+        out.print(ObservationRows.render(latest));
+        List<IndicatorObservation> current = values(pipeline.keyValueStore(FoundationTopology.CURRENT_STORE));
+        out.printf("%nCurrent values: %d series, key (indicator, region, frequency), latest vintage of the newest period%n", current.size());
+        out.print(ObservationRows.render(current));
+        out.flush();
+    }
+
+    private static <K> List<IndicatorObservation> values(ReadOnlyKeyValueStore<K, IndicatorObservation> store) {
+        List<IndicatorObservation> rows = new ArrayList<>();
+        try (KeyValueIterator<K, IndicatorObservation> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<K, IndicatorObservation> kv = it.next();
+                rows.add(kv.value);
+            }
+        }
+        return rows;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.almanac.cli;
+
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.broker.EmbeddedBroker;
+import dev.almanac.registry.RegistryConnection;
+import dev.almanac.serde.HttpSchemaRegistryClient;
+import dev.almanac.serde.SchemaRegistryException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that talks to Kafka. Environment variables are the fallback. */
+final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (env ALMANAC_BOOTSTRAP_SERVERS; default: the running embedded broker of './almanac demo').")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:ALMANAC_TOPIC_PREFIX:-almanac}",
+            description = "Prefix of all topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "${env:ALMANAC_APPLICATION_ID:-almanac}",
+            description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: <home>/state).")
+    Path stateDir;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Partitions of topics Almanac creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1", description = "Replication factor of topics Almanac creates (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    @Option(names = "--at-least-once", description = "Use at_least_once instead of the default exactly_once_v2.")
+    boolean atLeastOnce;
+
+    @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "0", description = "num.standby.replicas (default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", defaultValue = "${env:ALMANAC_SCHEMA_REGISTRY_URL}",
+            description = "External Confluent-compatible schema registry: Confluent Schema Registry, Karapace, Apicurio's "
+                    + "/apis/ccompat/v7 (default: the embedded registry, schemas in topic _almanac_schemas).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-port", paramLabel = "PORT", defaultValue = "${env:ALMANAC_SCHEMA_REGISTRY_PORT}",
+            description = "HTTP port of the embedded schema registry (default: 8081, or a free port when 8081 is taken; 0: any free port).")
+    Integer schemaRegistryPort;
+
+    /** The schema registry for this configuration: the external one, or the embedded one started on the cluster. */
+    RegistryConnection openRegistry(AlmanacConfig config) {
+        int port = schemaRegistryPort == null ? RegistryConnection.DEFAULT_PORT : schemaRegistryPort;
+        try {
+            return RegistryConnection.open(config.schemaRegistryUrl(), config.bootstrapServers(), port, schemaRegistryPort == null);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), Main.USAGE);
+        } catch (SchemaRegistryException e) {
+            throw new UserException("cannot start the embedded schema registry on " + config.bootstrapServers() + ": " + e.getMessage());
+        }
+    }
+
+    /** The bootstrap servers given, or the embedded broker's recorded address. */
+    String resolveBootstrap() {
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            return bootstrapServers;
+        }
+        String env = System.getenv("ALMANAC_BOOTSTRAP_SERVERS");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        return EmbeddedBroker.recordedAddress(Home.brokerDir()).orElseThrow(() -> new UserException(
+                "no --bootstrap-servers given and no embedded broker is running (start one with './almanac demo')", Main.USAGE));
+    }
+
+    AlmanacConfig config(String bootstrap) {
+        if (partitions < 1) {
+            throw new UserException("--partitions must be at least 1", Main.USAGE);
+        }
+        if (replicationFactor < 1) {
+            throw new UserException("--replication-factor must be at least 1", Main.USAGE);
+        }
+        if (schemaRegistryPort != null && (schemaRegistryPort < 0 || schemaRegistryPort > 65535)) {
+            throw new UserException("--schema-registry-port must be between 0 and 65535", Main.USAGE);
+        }
+        if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
+            try {
+                HttpSchemaRegistryClient.parse(schemaRegistryUrl);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--schema-registry-url: " + e.getMessage(), Main.USAGE);
+            }
+        }
+        return new AlmanacConfig(bootstrap, applicationId, topicPrefix, !atLeastOnce,
+                stateDir != null ? stateDir : Home.stateDir(), partitions, replicationFactor, standbyReplicas,
+                Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(100));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.almanac.cli;
+
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.app.Pipeline;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.latest.ValidationCounts;
+import dev.almanac.registry.RegistryConnection;
+import dev.almanac.serde.AvroSerdes;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the pipeline against an external cluster until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the topologies against a Kafka cluster until Ctrl-C, creating missing topics first.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Print validation counts every N seconds; 0 disables (default: ${DEFAULT-VALUE}).")
+    int statusInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (RegistryConnection registry = kafka.openRegistry(config);
+             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+            out.printf("Schema registry: %s%n", registry.describe());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                pipeline.close();
+            }, "almanac-shutdown"));
+            try {
+                pipeline.start(Duration.ofSeconds(120));
+            } catch (IllegalStateException e) {
+                throw new UserException("cannot start against " + config.bootstrapServers() + ": " + e.getMessage());
+            }
+            out.printf("Pipeline running against %s (%s), application id %s, topics %s.*. Ctrl-C stops.%n",
+                    config.bootstrapServers(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
+                    config.applicationId(), config.topicPrefix());
+            out.flush();
+            while (!stop.await(statusInterval <= 0 ? Long.MAX_VALUE : statusInterval, TimeUnit.SECONDS)) {
+                try {
+                    ValidationCounts c = pipeline.validationCounts();
+                    out.printf("read %d, accepted %d, rejected %d %s%n", c.read(), c.accepted(), c.rejected(),
+                            c.rejectedByReason().isEmpty() ? "" : c.rejectedByReason());
+                } catch (IllegalStateException e) {
+                    out.printf("state: %s (%s)%n", pipeline.streams().state(), e.getMessage());
+                }
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.almanac.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic stream of synthetic, valid observation JSON lines for benchmarks: several
+ * indicators over a district → city → country hierarchy, annual and quarterly periods, and several
+ * vintages per period (revisions), published in an order that is not chronological. Clearly marked
+ * synthetic in {@code source}.
+ */
+public final class SyntheticObservations implements Iterator<String> {
+
+    private static final String[] INDICATORS = {"gdp", "rd_spending", "registered_llm_count", "unicorn_count",
+        "industrial_output", "retail_sales", "fixed_asset_investment", "patent_grants"};
+    private static final String[] UNITS = {"CNY", "CNY", "count", "count", "CNY", "CNY", "CNY", "count"};
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final SplittableRandom random;
+    private final long count;
+    private final int regions;
+    private long produced;
+
+    /**
+     * @param count how many lines
+     * @param regions how many district-level regions (spread over cities of 10 districts)
+     * @param seed random seed: the same seed gives the same lines
+     */
+    public SyntheticObservations(long count, int regions, long seed) {
+        this.count = count;
+        this.regions = Math.max(1, regions);
+        this.random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return produced < count;
+    }
+
+    @Override
+    public String next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        long n = produced++;
+        int i = random.nextInt(INDICATORS.length);
+        int district = random.nextInt(regions);
+        String region = String.format("SY-C%03d-D%03d", district / 10, district % 10);
+        int year = 2000 + random.nextInt(26);
+        boolean quarterly = random.nextBoolean();
+        String period = quarterly ? year + "-Q" + (1 + random.nextInt(4)) : Integer.toString(year);
+        LocalDate published = LocalDate.of(year + 1, 1, 15).plusDays(random.nextInt(700));
+        ObjectNode o = mapper.createObjectNode();
+        o.put("id", "syn-" + n);
+        o.put("indicator", INDICATORS[i]);
+        o.put("region", region);
+        o.put("period", period);
+        o.put("value", UNITS[i].equals("count") ? random.nextInt(1, 10_000) : Math.round(random.nextDouble(1e8, 1e12)));
+        o.put("unit", UNITS[i]);
+        o.put("qualifier", random.nextInt(10) == 0 ? "estimate" : "exact");
+        o.put("published", published.toString());
+        o.put("source", "synthetic benchmark data (not real figures)");
+        return o.toString();
+    }
+}

@@ -2,7 +2,7 @@
 // schema registry. A command-line consumer for people without Confluent's tools:
 //
 //   npm ci --prefix src/test/node
-//   BOOTSTRAP=127.0.0.1:9092 REGISTRY_URL=http://localhost:8081 node src/test/node/consume.js almanac.latest
+//   BOOTSTRAP=127.0.0.1:9092 REGISTRY_URL=http://127.0.0.1:8081 node src/test/node/consume.js almanac.latest
 //
 // Reads from the beginning and exits after IDLE_MS (default 5000) without new records.
 'use strict';
@@ -20,7 +20,7 @@ const kafka = new Kafka({
   brokers: (process.env.BOOTSTRAP || '127.0.0.1:9092').split(','),
   logLevel: logLevel.ERROR,
 });
-const registry = new SchemaRegistry({ host: process.env.REGISTRY_URL || 'http://localhost:8081' });
+const registry = new SchemaRegistry({ host: process.env.REGISTRY_URL || 'http://127.0.0.1:8081' });
 const idleMs = Number(process.env.IDLE_MS || 5000);
 
 const decode = async (buffer) => (buffer && buffer.length > 5 && buffer[0] === 0 ? registry.decode(buffer) : buffer && buffer.toString());

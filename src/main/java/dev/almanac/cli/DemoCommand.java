@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
             var config = kafka.config(broker.bootstrapServers());
             CountDownLatch stop = new CountDownLatch(1);
-            try (RegistryConnection registry = kafka.openRegistry(config);
+            try (RegistryConnection registry = kafka.openRegistry(config, true);
                  Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
                 TopicCatalogue topics = pipeline.topics();
                 out.printf("Schema registry: %s%n", registry.describe());

@@ -49,11 +49,15 @@ final class KafkaOptions {
             description = "HTTP port of the embedded schema registry (default: 8081, or a free port when 8081 is taken; 0: any free port).")
     Integer schemaRegistryPort;
 
-    /** The schema registry for this configuration: the external one, or the embedded one started on the cluster. */
-    RegistryConnection openRegistry(AlmanacConfig config) {
+    /**
+     * The schema registry for this configuration: the external one, or the embedded one started on the
+     * cluster, listening on every interface or, with {@code loopbackOnly}, on this machine only.
+     */
+    RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
         int port = schemaRegistryPort == null ? RegistryConnection.DEFAULT_PORT : schemaRegistryPort;
         try {
-            return RegistryConnection.open(config.schemaRegistryUrl(), config.bootstrapServers(), port, schemaRegistryPort == null);
+            return RegistryConnection.open(config.schemaRegistryUrl(), config.bootstrapServers(),
+                    loopbackOnly ? "127.0.0.1" : "0.0.0.0", port, schemaRegistryPort == null);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), Main.USAGE);
         } catch (SchemaRegistryException e) {

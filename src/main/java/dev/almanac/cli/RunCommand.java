@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
         CountDownLatch stop = new CountDownLatch(1);
-        try (RegistryConnection registry = kafka.openRegistry(config);
+        try (RegistryConnection registry = kafka.openRegistry(config, false);
              Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
             out.printf("Schema registry: %s%n", registry.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -33,13 +33,15 @@ public final class RegistryConnection implements AutoCloseable {
 
     /**
      * Connects to {@code externalUrl} when present, else starts the embedded registry on
-     * {@code bootstrapServers}' cluster, serving HTTP on {@code port} of every interface.
+     * {@code bootstrapServers}' cluster, serving HTTP on {@code port} of {@code host}
+     * ({@code 0.0.0.0}: every interface; {@code 127.0.0.1}: this machine only).
      *
      * @param fallBackToFreePort when {@code port} is taken, serve on a free port instead of failing
      *                           (for a defaulted port; an explicitly chosen one should fail)
      * @throws IllegalArgumentException for a malformed URL or a taken port, with a one-line reason
      */
-    public static RegistryConnection open(Optional<String> externalUrl, String bootstrapServers, int port, boolean fallBackToFreePort) {
+    public static RegistryConnection open(Optional<String> externalUrl, String bootstrapServers, String host, int port,
+                                          boolean fallBackToFreePort) {
         if (externalUrl.isPresent()) {
             HttpSchemaRegistryClient.parse(externalUrl.get());
             HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(externalUrl.get());
@@ -50,12 +52,12 @@ public final class RegistryConnection implements AutoCloseable {
         EmbeddedSchemaRegistry registry;
         String note = "embedded, schemas in topic " + TopicCatalogue.SCHEMAS_TOPIC;
         try {
-            registry = EmbeddedSchemaRegistry.start(config, TopicCatalogue.SCHEMAS_TOPIC, "0.0.0.0", port, EmbeddedSchemaRegistry.DEFAULT_TIMEOUT);
+            registry = EmbeddedSchemaRegistry.start(config, TopicCatalogue.SCHEMAS_TOPIC, host, port, EmbeddedSchemaRegistry.DEFAULT_TIMEOUT);
         } catch (JavalinBindException e) {
             if (!fallBackToFreePort) {
                 throw new IllegalArgumentException("cannot serve the schema registry on port " + port + ": it is in use");
             }
-            registry = EmbeddedSchemaRegistry.start(config, TopicCatalogue.SCHEMAS_TOPIC, "0.0.0.0", 0, EmbeddedSchemaRegistry.DEFAULT_TIMEOUT);
+            registry = EmbeddedSchemaRegistry.start(config, TopicCatalogue.SCHEMAS_TOPIC, host, 0, EmbeddedSchemaRegistry.DEFAULT_TIMEOUT);
             note += "; port " + port + " was in use";
         }
         return new RegistryConnection(registry.client(), registry.url(), registry, note);

@@ -145,13 +145,13 @@ class RegistryHttpApiTest {
 
     @Test
     void shouldUseTheExternalRegistryWhenUrlIsGiven() {
-        try (RegistryConnection connection = RegistryConnection.open(Optional.of(server.url()), "unused:9092", 0, false)) {
+        try (RegistryConnection connection = RegistryConnection.open(Optional.of(server.url()), "unused:9092", "127.0.0.1", 0, false)) {
             assertFalse(connection.embedded());
             assertTrue(connection.describe().contains("external"), connection.describe());
             int id = connection.client().register("ext-value", IndicatorObservation.getClassSchema());
             assertEquals(IndicatorObservation.getClassSchema(), server.client().byId(id), "the schema went to the external registry");
         }
-        assertThrows(IllegalArgumentException.class, () -> RegistryConnection.open(Optional.of("localhost:8081"), "unused:9092", 0, false));
+        assertThrows(IllegalArgumentException.class, () -> RegistryConnection.open(Optional.of("localhost:8081"), "unused:9092", "127.0.0.1", 0, false));
     }
 
     private static void assertError(HttpResponse<String> response, int status, int code) throws Exception {

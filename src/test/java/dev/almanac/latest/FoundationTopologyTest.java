@@ -114,6 +114,7 @@ class FoundationTopologyTest {
                 Arguments.of("bad region", "{" + ok.replace("CN-BJ", "beijing") + "}", "BAD_REGION", "region"),
                 Arguments.of("bad period", "{" + ok.replace("\"2025\"", "\"2025-Q5\"") + "}", "BAD_PERIOD", "period"),
                 Arguments.of("bad published", "{" + ok.replace("2026-01-21", "21/01/2026") + "}", "BAD_PUBLISHED", "published"),
+                Arguments.of("published in the future", "{" + ok.replace("2026-01-21", "2999-01-01") + "}", "BAD_PUBLISHED", "published"),
                 Arguments.of("unknown unit", "{" + ok.replace("CNY", "bananas") + "}", "UNKNOWN_UNIT", "unit"),
                 Arguments.of("bad value", "{" + ok.replace("\"value\":1", "\"value\":\"lots\"") + "}", "BAD_VALUE", "value"),
                 Arguments.of("negative count", "{" + ok.replace("\"value\":1", "\"value\":-3").replace("CNY", "count") + "}", "NEGATIVE_VALUE", "value"),

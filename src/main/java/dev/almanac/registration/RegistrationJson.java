@@ -48,15 +48,20 @@ public final class RegistrationJson {
                     "registration_date '" + date + "' is not a date YYYY-MM-DD");
         }
         String published = text(n, "published");
-        ModelRegistration r = new ModelRegistration(text(n, "id"), text(n, "model_name"), text(n, "organization"),
-                text(n, "region"), registered, null, text(n, "source"));
-        if (published != null) {
-            try {
-                r.setPublished(Published.parse(published));
-            } catch (IllegalArgumentException e) {
-                throw new Rejection.Exception(Rejection.Reason.BAD_PUBLISHED, "published", e.getMessage());
-            }
+        if (published == null || published.isBlank()) {
+            throw new Rejection.Exception(Rejection.Reason.MISSING_FIELD, "published", "field 'published' is missing");
         }
+        if (registered == null) {
+            throw new Rejection.Exception(Rejection.Reason.MISSING_FIELD, "registration_date", "field 'registration_date' is missing");
+        }
+        java.time.Instant publishedAt;
+        try {
+            publishedAt = Published.parse(published);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection.Exception(Rejection.Reason.BAD_PUBLISHED, "published", e.getMessage());
+        }
+        ModelRegistration r = new ModelRegistration(text(n, "id"), text(n, "model_name"), text(n, "organization"),
+                text(n, "region"), registered, publishedAt, text(n, "source"));
         return validate(r);
     }
 

@@ -42,6 +42,7 @@ final class DefinitionParser {
 
     private final String source;
     private final List<String> problems = new ArrayList<>();
+    private final List<Integer> lines = new ArrayList<>();
 
     DefinitionParser(String source) {
         this.source = source;
@@ -53,12 +54,12 @@ final class DefinitionParser {
             root = Yaml.parse(text);
         } catch (Yaml.SyntaxException e) {
             problem(e.line, e.getMessage());
-            throw new DefinitionException(problems);
+            throw new DefinitionException(sorted());
         }
         List<TableDefinition> tables = new ArrayList<>();
         if (!(root instanceof MapNode map)) {
             problem(root.line(), "the document must be a mapping with keys 'version' and 'tables'");
-            throw new DefinitionException(problems);
+            throw new DefinitionException(sorted());
         }
         allowOnly(map, Set.of("version", "tables"), "the document");
         Entry version = map.entries().get("version");
@@ -86,7 +87,7 @@ final class DefinitionParser {
             problem(second.line(), "table '" + second.name() + "': only one table of type registrations may be defined (it consumes the registrations topic)");
         }
         if (!problems.isEmpty()) {
-            throw new DefinitionException(problems);
+            throw new DefinitionException(sorted());
         }
         return new DerivedDefinitions(source, tables);
     }
@@ -130,14 +131,24 @@ final class DefinitionParser {
                     tolerance(t, where),
                     number(t, "jump_factor", where, 1.5, 1.0, Double.MAX_VALUE, false),
                     units(t, "jump_skip_units", where, Set.of("percent", "percentage_point", "rank", "ratio")));
-            case "registrations" -> new Registrations(name, e.line(),
-                    duration(t, "grace", where, Duration.ofDays(35), true),
-                    duration(t, "monthly_retention", where, Duration.ofDays(3650), false),
-                    (int) number(t, "rolling_days", where, 90, 1, 3650, true),
-                    indicator(t, "reconcile_indicator", where, "registered_llm_count"));
+            case "registrations" -> registrations(name, e, t, where);
             default -> throw new IllegalStateException(type);
         };
         return problems.size() == before ? result : null;
+    }
+
+    private Registrations registrations(String name, Entry e, MapNode t, String where) {
+        Duration grace = duration(t, "grace", where, Duration.ofDays(35), true);
+        Duration retention = duration(t, "monthly_retention", where, Duration.ofDays(3650), false);
+        Duration minimum = Duration.ofDays(31).plus(grace);
+        if (retention.compareTo(minimum) < 0) {
+            Entry r = t.entries().get("monthly_retention");
+            problem(r == null ? e.line() : r.line(), where + ": monthly_retention must be at least 31 days plus the grace period ("
+                    + minimum.toDays() + "d), not " + (r == null ? retention.toDays() + "d" : ((Scalar) r.value()).text()));
+        }
+        return new Registrations(name, e.line(), grace, retention,
+                (int) number(t, "rolling_days", where, 90, 1, 3650, true),
+                indicator(t, "reconcile_indicator", where, "registered_llm_count"));
     }
 
     private void allowOnly(MapNode map, Set<String> allowed, String where) {
@@ -376,5 +387,16 @@ final class DefinitionParser {
 
     private void problem(int line, String message) {
         problems.add(source + ":" + line + ": " + message);
+        lines.add(line);
+    }
+
+    /** The problems in file order (stable within a line). */
+    private List<String> sorted() {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparing(lines::get));
+        return order.stream().map(problems::get).toList();
     }
 }

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
-/** Creates Almanac's topics when they are missing (tables compacted, streams with default retention). */
+/** Creates Almanac's topics when they are missing: tables compacted, streams kept forever ({@code retention.ms=-1}). */
 public final class TopicAdmin {
 
     private TopicAdmin() {
@@ -38,9 +38,12 @@ public final class TopicAdmin {
             for (Topic<?, ?> t : topics) {
                 if (!existing.contains(t.name())) {
                     NewTopic nt = new NewTopic(t.name(), partitions, replication);
-                    if (t.compacted()) {
-                        nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                    }
+                    // Record timestamps are publication times, often years old: time-based retention would
+                    // delete history at once. Streams of observations are the record of history (replay,
+                    // rebuild), so they are kept forever; tables are compacted.
+                    nt.configs(t.compacted()
+                            ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                            : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
                     missing.add(nt);
                 }
             }

@@ -91,6 +91,23 @@ public final class AvroSerdes {
             this.readerSchema = readerSchema;
         }
 
+        /**
+         * The writer's schema. A record whose id the registry does not know, but which is the
+         * fingerprint id of our own reader schema, was written by an in-process registry in an
+         * earlier run (state restored from a changelog, a topic written by another JVM): the
+         * fingerprint identifies the schema exactly.
+         */
+        private Schema writerSchema(int id) {
+            try {
+                return registry.byId(id);
+            } catch (SchemaRegistryClient.UnknownSchemaException e) {
+                if (LocalSchemaRegistry.idOf(readerSchema) == id) {
+                    return readerSchema;
+                }
+                throw e;
+            }
+        }
+
         @Override
         public T deserialize(String topic, byte[] bytes) {
             if (bytes == null) {
@@ -101,7 +118,7 @@ public final class AvroSerdes {
             }
             int id = WireFormat.schemaId(bytes);
             DatumReader<T> reader = readers.computeIfAbsent(id,
-                    i -> new SpecificDatumReader<>(registry.byId(i), readerSchema));
+                    i -> new SpecificDatumReader<>(writerSchema(i), readerSchema));
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_LENGTH,
                     bytes.length - WireFormat.HEADER_LENGTH, null);
             try {

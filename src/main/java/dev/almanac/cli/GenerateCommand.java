@@ -1,0 +1,20 @@
+package dev.almanac.cli;
+
+import dev.almanac.registration.GenerateRegistrationsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Parent of the synthetic-data generators. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Writes synthetic data (clearly labelled as such) for demos, tests and benchmarks.",
+        subcommands = {GenerateRegistrationsCommand.class})
+final class GenerateCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to generate: " + spec.subcommands().keySet());
+    }
+}

@@ -6,7 +6,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * One column of a queryable table.
  *
  * @param name column name, lower case
- * @param type SQL type: VARCHAR, DOUBLE, BIGINT, INTEGER or TIMESTAMP (epoch millis, UTC)
+ * @param type SQL type: VARCHAR, DOUBLE, BIGINT, INTEGER, BOOLEAN, DATE (days since 1970-01-01) or TIMESTAMP
+ *             (epoch millis, UTC)
  * @param doc one-line description for {@code GET /tables}
  */
 public record Column(String name, SqlTypeName type, String doc) {
@@ -19,7 +20,7 @@ public record Column(String name, SqlTypeName type, String doc) {
         return switch (type) {
             case DOUBLE -> ((Number) v).doubleValue();
             case BIGINT, TIMESTAMP -> ((Number) v).longValue();
-            case INTEGER -> ((Number) v).intValue();
+            case INTEGER, DATE -> ((Number) v).intValue();
             case BOOLEAN -> (Boolean) v;
             default -> v.toString();
         };

@@ -8,16 +8,22 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 /** Reads partitions of a table from this instance's stores: for the local router and for peers asking over HTTP. */
 public final class LocalPartitionReader {
 
-    private final LocalStores stores;
+    private final Map<TableDef.Application, LocalStores> stores;
     private final TableRegistry tables;
 
+    /** A reader over one application's stores (the foundation's). */
     public LocalPartitionReader(LocalStores stores, TableRegistry tables) {
-        this.stores = stores;
+        this(Map.of(TableDef.Application.FOUNDATION, stores), tables);
+    }
+
+    /** A reader over the stores of each application running here (all under the same instance name). */
+    public LocalPartitionReader(Map<TableDef.Application, LocalStores> stores, TableRegistry tables) {
+        this.stores = Map.copyOf(stores);
         this.tables = tables;
     }
 
     public String instance() {
-        return stores.instance();
+        return stores.values().iterator().next().instance();
     }
 
     public TableRegistry tables() {
@@ -32,6 +38,11 @@ public final class LocalPartitionReader {
      */
     public PartitionAnswer read(String table, Map<Integer, ReadRequest> requests, boolean allowStandby) {
         TableDef def = tables.require(table);
+        LocalStores stores = this.stores.get(def.application());
+        if (stores == null) {
+            throw new QueryException(503, "the " + def.application().name().toLowerCase(java.util.Locale.ROOT)
+                    + " application does not run here, so table " + table + " cannot be read");
+        }
         Map<Integer, List<Object[]>> rows = new LinkedHashMap<>();
         Map<Integer, String> failures = new LinkedHashMap<>();
         for (Map.Entry<Integer, ReadRequest> e : requests.entrySet()) {

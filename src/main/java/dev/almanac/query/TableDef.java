@@ -11,6 +11,14 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  */
 public interface TableDef {
 
+    /** The Kafka Streams application whose stores hold a table. */
+    enum Application {
+        /** Validation, latest and current tables (application id {@code <id>}). */
+        FOUNDATION,
+        /** Derived tables (application id {@code <id>-derived}). */
+        DERIVED
+    }
+
     /** How a key prefix finds its partition: the key and the partitioner the store's topic is written with. */
     record KeyRoute<K>(K key, StreamPartitioner<? super K, ?> partitioner) {
     }
@@ -20,6 +28,11 @@ public interface TableDef {
     }
 
     String name();
+
+    /** The application whose stores hold this table. */
+    default Application application() {
+        return Application.FOUNDATION;
+    }
 
     String description();
 

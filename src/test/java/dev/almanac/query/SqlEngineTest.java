@@ -195,6 +195,29 @@ class SqlEngineTest {
     }
 
     @Test
+    void shouldJoinSharesWithRegionNamesOrderedByShare() {
+        List<List<Object>> rows = data.rows("SELECT s.region, r.name_en, s.parent, s.period, s.value, s.qualifier FROM shares s "
+                + "JOIN regions r ON r.code = s.region WHERE s.base_indicator = 'gdp' ORDER BY s.value DESC");
+        assertFalse(rows.isEmpty(), "the bundled data has district GDP shares");
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue((Double) rows.get(i - 1).get(4) >= (Double) rows.get(i).get(4), rows.toString());
+        }
+        List<Object> pudong = rows.stream().filter(r -> r.get(0).equals("CN-SH-PD")).findFirst().orElseThrow();
+        assertEquals("CN-SH", pudong.get(2));
+        assertEquals(100 * 1.88 / 5.67, (Double) pudong.get(4), 0.01);
+        assertEquals("estimate", pudong.get(5));
+        assertTrue(pudong.get(1) != null && !((String) pudong.get(1)).isBlank(), pudong.toString());
+    }
+
+    @Test
+    void shouldQueryDerivedTablesLikeAnyOther() {
+        assertEquals(33, ((Number) data.rows("SELECT COUNT(*) FROM regions").get(0).get(0)).intValue());
+        assertFalse(data.rows("SELECT kind, indicator, detail FROM conflicts WHERE kind = 'period_jump'").isEmpty());
+        List<String> names = data.tables.names();
+        assertTrue(names.containsAll(List.of("shares", "periods", "growth", "conflicts", "registrations_cumulative")), names.toString());
+    }
+
+    @Test
     void shouldCountRejectionsByReason() {
         List<List<Object>> rows = data.rows("SELECT reason, count FROM rejected_summary ORDER BY reason");
         long total = rows.stream().mapToLong(r -> ((Number) r.get(1)).longValue()).sum();
@@ -225,9 +248,9 @@ class SqlEngineTest {
 
     @Test
     void shouldListKnownTablesWhenTableIsUnknown() {
-        QueryException e = assertThrows(QueryException.class, () -> data.engine.query("SELECT * FROM shares"));
+        QueryException e = assertThrows(QueryException.class, () -> data.engine.query("SELECT * FROM unemployment"));
         assertEquals(404, e.status());
-        assertTrue(e.getMessage().contains("unknown table shares") && e.getMessage().contains("latest, current"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown table unemployment") && e.getMessage().contains("latest, current"), e.getMessage());
     }
 
     @Test

@@ -8,17 +8,21 @@ import dev.almanac.query.ChangeStream;
 import dev.almanac.query.ClusterRouter;
 import dev.almanac.query.LocalPartitionReader;
 import dev.almanac.query.QueryTables;
+import dev.almanac.query.Router;
+import dev.almanac.query.TableDef;
 import dev.almanac.query.SqlEngine;
 import dev.almanac.query.StreamsLocalStores;
 import dev.almanac.query.TableRegistry;
 import io.javalin.Javalin;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -31,14 +35,14 @@ public final class QueryNode implements AutoCloseable {
 
     private final QueryApiConfig api;
     private final SqlEngine engine;
-    private final ClusterRouter router;
+    private final List<ClusterRouter> routers;
     private final QueryServer server;
     private final Admin admin;
 
-    private QueryNode(QueryApiConfig api, SqlEngine engine, ClusterRouter router, QueryServer server, Admin admin) {
+    private QueryNode(QueryApiConfig api, SqlEngine engine, List<ClusterRouter> routers, QueryServer server, Admin admin) {
         this.api = api;
         this.engine = engine;
-        this.router = router;
+        this.routers = routers;
         this.server = server;
         this.admin = admin;
     }
@@ -68,20 +72,36 @@ public final class QueryNode implements AutoCloseable {
         if (api.httpPort() == 0) {
             throw new IllegalArgumentException("resolve the HTTP port before building the pipeline: application.server needs it");
         }
-        TableRegistry tables = QueryTables.standard(pipeline.topics());
-        StreamsLocalStores stores = new StreamsLocalStores(pipeline.streams(), config.applicationId(), api.applicationServer());
-        LocalPartitionReader local = new LocalPartitionReader(stores, tables);
+        String derivedId = Pipeline.derivedApplicationId(config);
+        TableRegistry tables = QueryTables.withDerived(pipeline.topics(), pipeline.definitions(), pipeline.derivedTopology(), derivedId);
+        String instance = api.applicationServer();
+        LocalPartitionReader local = new LocalPartitionReader(Map.of(
+                TableDef.Application.FOUNDATION, new StreamsLocalStores(pipeline.streams(), config.applicationId(), instance),
+                TableDef.Application.DERIVED, new StreamsLocalStores(pipeline.derivedStreams(), derivedId, instance)), tables);
         Admin admin = TopicAdmin.admin(config.bootstrapServers());
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        ClusterRouter router = new ClusterRouter(pipeline.streams(), new HostInfo(api.advertisedHost(), api.httpPort()), local,
-                new HttpPeerClient(tables, api.apiToken()), topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
+        HostInfo self = new HostInfo(api.advertisedHost(), api.httpPort());
+        HttpPeerClient peers = new HttpPeerClient(tables, api.apiToken());
+        ClusterRouter foundation = new ClusterRouter(pipeline.streams(), self, local, peers,
+                topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
+        ClusterRouter derived = new ClusterRouter(pipeline.derivedStreams(), self, local, peers,
+                topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
+        Router router = (table, request) -> (table.application() == TableDef.Application.DERIVED ? derived : foundation).read(table, request);
         SqlEngine engine = new SqlEngine(tables, router, new SqlEngine.Limits(api.rowCap(), api.queryTimeout(), 8));
         engine.warmUp();
         QueryServer server = new QueryServer(engine, local,
                 new ChangeStream(config.bootstrapServers(), Duration.ofSeconds(5), api.queryTimeout()),
-                () -> pipeline.streams().state(),
+                () -> states(pipeline),
                 new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5)));
-        return new QueryNode(api, engine, router, server, admin);
+        return new QueryNode(api, engine, List.of(foundation, derived), server, admin);
+    }
+
+    /** The state of each application the API reads from. */
+    static Map<String, KafkaStreams.State> states(Pipeline pipeline) {
+        Map<String, KafkaStreams.State> states = new LinkedHashMap<>();
+        states.put("foundation", pipeline.streams().state());
+        states.put("derived", pipeline.derivedStreams().state());
+        return states;
     }
 
     private static int partitions(Admin admin, String topic) {
@@ -106,7 +126,7 @@ public final class QueryNode implements AutoCloseable {
     public void close() {
         server.close();
         engine.close();
-        router.close();
+        routers.forEach(ClusterRouter::close);
         admin.close(Duration.ofSeconds(5));
     }
 }

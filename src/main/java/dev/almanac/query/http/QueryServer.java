@@ -33,7 +33,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code POST /query-stream} {"sql": "... EMIT CHANGES"}: a push query, answered as newline-delimited JSON over
  *       chunked HTTP until the limit or the client disconnects;</li>
  *   <li>{@code GET /tables}: the tables and their columns;</li>
- *   <li>{@code GET /health}: 200 while the streams run, 503 while they rebalance, restore or stop;</li>
+ *   <li>{@code GET /health}: 200 while every application runs, 503 while one rebalances, restores or stops;</li>
  *   <li>{@code POST /internal/read}: partition reads for other instances of the application.</li>
  * </ul>
  * Errors are {@code {"status": 400, "error": "...", "line": 1, "column": 8}}. With a token, every
@@ -55,13 +55,16 @@ public final class QueryServer implements AutoCloseable {
     private final SqlEngine engine;
     private final LocalPartitionReader local;
     private final ChangeStream changes;
-    private final Supplier<KafkaStreams.State> state;
+    private final Supplier<Map<String, KafkaStreams.State>> state;
     private final Options options;
     private final Semaphore streams;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private Javalin own;
 
-    public QueryServer(SqlEngine engine, LocalPartitionReader local, ChangeStream changes, Supplier<KafkaStreams.State> state,
+    /**
+     * @param state the state of each Kafka Streams application the tables come from (ready when all run)
+     */
+    public QueryServer(SqlEngine engine, LocalPartitionReader local, ChangeStream changes, Supplier<Map<String, KafkaStreams.State>> state,
                        Options options) {
         this.engine = engine;
         this.local = local;
@@ -192,12 +195,15 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        KafkaStreams.State s = state.get();
+        Map<String, KafkaStreams.State> states = state.get();
+        boolean ready = states.values().stream().allMatch(s -> s == KafkaStreams.State.RUNNING);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", s.name());
+        body.put("ready", ready);
         body.put("instance", local.instance());
-        body.put("ready", s == KafkaStreams.State.RUNNING);
-        ctx.status(s == KafkaStreams.State.RUNNING ? 200 : 503).json(body);
+        Map<String, String> named = new LinkedHashMap<>();
+        states.forEach((app, s) -> named.put(app, s.name()));
+        body.put("applications", named);
+        ctx.status(ready ? 200 : 503).json(body);
     }
 
     private void internalRead(Context ctx) throws Exception {

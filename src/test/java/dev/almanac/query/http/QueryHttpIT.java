@@ -36,6 +36,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import dev.almanac.avro.Region;
+import dev.almanac.region.RegionJson;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,13 +72,19 @@ class QueryHttpIT {
         pipeline = new Pipeline(config, topics);
         node = QueryNode.start(pipeline);
         pipeline.start(Duration.ofSeconds(90));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (KafkaProducer<String, Region> regions = new KafkaProducer<>(p, topics.regions().keySerde().serializer(),
+                topics.regions().valueSerde().serializer())) {
+            for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
+                regions.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r)).get();
+            }
+        }
         try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
             Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
             producer.flush();
         }
-        try (Settle settle = new Settle(cluster.bootstrapServers())) {
-            settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(120));
-        }
+        pipeline.awaitSettled(Duration.ofSeconds(120));
         client = new QueryClient(node.url(), Optional.empty());
     }
 
@@ -158,6 +170,20 @@ class QueryHttpIT {
     }
 
     @Test
+    void shouldJoinSharesWithRegionNamesOrderedByShareDescending() throws Exception {
+        List<List<String>> rows = rows(client.query("SELECT s.region, r.name_en, p.name_en AS parent, s.period, s.value "
+                + "FROM shares s JOIN regions r ON r.code = s.region JOIN regions p ON p.code = s.parent "
+                + "WHERE s.base_indicator = 'gdp' ORDER BY s.value DESC"));
+        assertFalse(rows.isEmpty());
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue(Double.parseDouble(rows.get(i - 1).get(4)) >= Double.parseDouble(rows.get(i).get(4)), rows.toString());
+        }
+        List<String> pudong = rows.stream().filter(r -> r.get(0).equals("CN-SH-PD")).findFirst().orElseThrow(() -> new AssertionError(rows));
+        assertEquals("Shanghai", pudong.get(2));
+        assertEquals(100 * 1.88 / 5.67, Double.parseDouble(pudong.get(4)), 0.01);
+    }
+
+    @Test
     void shouldAnswerCurrentValueAsKnownOnADateWhenQueriedAsOf() throws Exception {
         String q = "SELECT value FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '%s' "
                 + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'";
@@ -229,14 +255,15 @@ class QueryHttpIT {
         assertEquals("published", tables.get(0).path("columns").get(7).path("name").asText());
         JsonNode health = client.health();
         assertEquals(200, health.path("status").asInt());
-        assertEquals("RUNNING", health.path("state").asText());
+        assertEquals("RUNNING", health.path("applications").path("foundation").asText(), health.toString());
+        assertEquals("RUNNING", health.path("applications").path("derived").asText(), health.toString());
     }
 
     @Test
     void shouldRequireTheBearerTokenWhenOneIsSet() throws Exception {
         TableFixture f = new TableFixture();
         QueryServer secured = new QueryServer(node.engine(), f.local, new ChangeStream(cluster.bootstrapServers(), Duration.ofSeconds(5),
-                Duration.ofSeconds(10)), () -> pipeline.streams().state(),
+                Duration.ofSeconds(10)), () -> QueryNode.states(pipeline),
                 new QueryServer.Options(Optional.of("s3cret"), 2, Duration.ofSeconds(5))).start("127.0.0.1", 0);
         try {
             String url = "http://127.0.0.1:" + secured.port();

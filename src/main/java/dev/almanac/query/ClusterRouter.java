@@ -77,19 +77,20 @@ public final class ClusterRouter implements Router, AutoCloseable {
         QueryContext ctx = QueryContext.current();
         int partitions = partitionCount.applyAsInt(table.sourceTopic());
         Map<Integer, List<Object[]>> done = new TreeMap<>();
-        Map<Integer, String> lastError = new TreeMap<>();
+        Errors lastError = new Errors();
         Map<Integer, ReadRequest> plan = null;
         while (true) {
             Map<Integer, KeyQueryMetadata> keyMetadata = new HashMap<>();
             try {
                 if (plan == null) {
                     plan = Router.plan(table, request, partitions, route -> locate(table, route, keyMetadata));
+                    lastError.byPartition.remove(-1);
                 } else {
                     // Re-locate routed keys: a rebalance may have moved them.
                     Router.plan(table, request, partitions, route -> locate(table, route, keyMetadata));
                 }
             } catch (NotAvailable e) {
-                lastError.put(-1, e.getMessage());
+                lastError.put(-1, "metadata", e.getMessage());
             }
             if (plan != null) {
                 Map<Integer, ReadRequest> pending = new TreeMap<>(plan);
@@ -117,17 +118,31 @@ public final class ClusterRouter implements Router, AutoCloseable {
         }
     }
 
+    /** The latest failure per partition and replica (role and host), for the error message. */
+    private static final class Errors {
+        private final Map<Integer, Map<String, String>> byPartition = new TreeMap<>();
+
+        void put(int partition, String who, String why) {
+            byPartition.computeIfAbsent(partition, p -> new LinkedHashMap<>()).put(who, why);
+        }
+
+        void putIfAbsent(int partition, String who, String why) {
+            byPartition.computeIfAbsent(partition, p -> new LinkedHashMap<>()).putIfAbsent(who, why);
+        }
+    }
+
     private QueryException unavailable(TableDef table, Map<Integer, ReadRequest> plan, Map<Integer, List<Object[]>> done,
-                                       Map<Integer, String> lastError, QueryContext ctx) {
+                                       Errors lastError, QueryContext ctx) {
         Set<Integer> missing = new LinkedHashSet<>();
         if (plan != null) {
             missing.addAll(plan.keySet());
             missing.removeAll(done.keySet());
         }
         StringBuilder why = new StringBuilder();
-        lastError.forEach((p, e) -> {
+        lastError.byPartition.forEach((p, errors) -> {
             if (p < 0 || missing.contains(p)) {
-                why.append(why.length() == 0 ? "" : "; ").append(p < 0 ? "metadata" : "partition " + p).append(": ").append(e);
+                errors.forEach((who, e) -> why.append(why.length() == 0 ? "" : "; ")
+                        .append(p < 0 ? "" : "partition " + p + " ").append(who).append(": ").append(e));
             }
         });
         return new QueryException(503, "no complete answer within " + ctx.timeLimit().toMillis() + " ms: "
@@ -186,7 +201,8 @@ public final class ClusterRouter implements Router, AutoCloseable {
 
     /** Asks each host for the pending partitions it holds (as active, or as standby in the second round). */
     private void readRound(TableDef table, Map<Integer, ReadRequest> pending, Map<Integer, Placement> where, boolean standby,
-                           Map<Integer, List<Object[]>> done, Map<Integer, String> lastError, QueryContext ctx) {
+                           Map<Integer, List<Object[]>> done, Errors lastError, QueryContext ctx) {
+        String role = standby ? "standby" : "active";
         Map<HostInfo, Map<Integer, ReadRequest>> byHost = new LinkedHashMap<>();
         for (Map.Entry<Integer, ReadRequest> e : pending.entrySet()) {
             Placement pl = where.get(e.getKey());
@@ -198,7 +214,7 @@ public final class ClusterRouter implements Router, AutoCloseable {
                 pl.standbys().stream().filter(ClusterRouter::usable).forEach(hosts::add);
             }
             if (hosts.isEmpty()) {
-                lastError.putIfAbsent(e.getKey(), standby ? "no active or standby replica known" : "no active replica known (rebalancing?)");
+                lastError.putIfAbsent(e.getKey(), role, standby ? "no standby replica known" : "no active replica known (rebalancing?)");
                 continue;
             }
             // Prefer this instance among standbys: no network hop.
@@ -214,23 +230,23 @@ public final class ClusterRouter implements Router, AutoCloseable {
             }
         }
         if (byHost.containsKey(self)) {
-            collect(table, local.read(table.name(), byHost.get(self), standby), standby, done, lastError, ctx);
+            collect(table, local.read(table.name(), byHost.get(self), standby), standby, done, lastError, ctx, role + " " + name(self));
         }
         for (Map.Entry<HostInfo, CompletableFuture<PartitionAnswer>> e : remote.entrySet()) {
             HostInfo host = e.getKey();
             try {
                 PartitionAnswer a = e.getValue().get(Math.max(1, ctx.remainingNanos()), TimeUnit.NANOSECONDS);
-                collect(table, a, standby, done, lastError, ctx);
+                collect(table, a, standby, done, lastError, ctx, role + " " + name(host));
             } catch (ExecutionException ex) {
                 QueryException q = QueryException.find(ex.getCause());
                 if (q != null) {
                     throw q;
                 }
-                String why = host + ": " + ex.getCause().getMessage();
-                byHost.get(host).keySet().forEach(p -> lastError.put(p, why));
+                String why = ex.getCause().getMessage();
+                byHost.get(host).keySet().forEach(p -> lastError.put(p, role + " " + name(host), why));
             } catch (TimeoutException ex) {
                 e.getValue().cancel(true);
-                byHost.get(host).keySet().forEach(p -> lastError.put(p, host + " did not answer in time"));
+                byHost.get(host).keySet().forEach(p -> lastError.put(p, role + " " + name(host), "did not answer in time"));
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new QueryException(503, "interrupted while reading from " + host);
@@ -239,12 +255,16 @@ public final class ClusterRouter implements Router, AutoCloseable {
     }
 
     private static void collect(TableDef table, PartitionAnswer a, boolean standby, Map<Integer, List<Object[]>> done,
-                                Map<Integer, String> lastError, QueryContext ctx) {
+                                Errors lastError, QueryContext ctx, String who) {
         a.rows().forEach((p, rows) -> {
             done.put(p, rows);
             ctx.answered(a.instance(), table.routingStore(), p, standby);
         });
-        a.failures().forEach(lastError::put);
+        a.failures().forEach((p, why) -> lastError.put(p, who, why));
+    }
+
+    private static String name(HostInfo h) {
+        return h.host() + ":" + h.port();
     }
 
     private static boolean usable(HostInfo h) {

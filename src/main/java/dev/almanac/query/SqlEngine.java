@@ -214,7 +214,10 @@ public final class SqlEngine implements AutoCloseable {
     private Execution execute(String cleaned, QueryContext ctx, AtomicReference<PreparedStatement> running) throws Exception {
         String text = Statements.quoteReservedTableNames(cleaned);
         SqlNode parsed = parse(text);
-        Parameterizer.Normalized normalized = Parameterizer.normalize(text, parsed, textColumns);
+        // EXPLAIN shows the literals the plan pushes down; it is not worth a cached statement anyway.
+        Parameterizer.Normalized normalized = parsed instanceof SqlExplain
+                ? new Parameterizer.Normalized(text, List.of())
+                : Parameterizer.normalize(text, parsed, textColumns);
         Session session = sessions.get();
         if (!normalized.parameters().isEmpty()) {
             try {

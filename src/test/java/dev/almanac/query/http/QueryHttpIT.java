@@ -289,6 +289,26 @@ class QueryHttpIT {
     }
 
     @Test
+    void shouldRunOneStatementFromTheCommandLineAndFailWithNonZeroExit() {
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e",
+                    "SELECT period, value_text FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ';"));
+            assertEquals(1, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "SELECT nope FROM latest"));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*2025\\s+5.2073万亿.*\\(1 row, .*"), text);
+        assertTrue(text.contains("error (400)") && text.contains("nope"), text);
+    }
+
+    @Test
     void shouldCountRejectedRecordsByReason() throws Exception {
         try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
             producer.sendLine(topics.rawObservations().name(), "{not json");

@@ -6,6 +6,7 @@ import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.ObservationValidator;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.RegistryUnavailableException;
 import dev.almanac.serde.WireFormat;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -58,6 +59,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         } catch (Rejection.Exception e) {
             reject(record, e.rejection());
             return;
+        } catch (RegistryUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Whatever else bad input provokes must not stop the pipeline: it is dead-lettered too.
             reject(record, new Rejection(Rejection.Reason.UNDECODABLE, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -77,6 +80,11 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
             try {
                 decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
             } catch (RuntimeException e) {
+                if (registryUnavailable(e)) {
+                    // Not the record's fault: fail the task so it is retried from the last commit
+                    // (the pipeline replaces the thread) instead of dead-lettering a valid record.
+                    throw new RegistryUnavailableException(e);
+                }
                 throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
             }
             if (decoded.getId() == null || decoded.getId().isBlank()) {
@@ -85,6 +93,16 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
             return ObservationValidator.validate(decoded);
         }
         return ObservationJson.parse(bytes);
+    }
+
+    /** Whether decoding failed because the schema registry could not answer (5xx, unreachable), not because of the bytes. */
+    static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.SchemaRegistryException sre && sre.status() >= 500) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reject(Record<byte[], byte[]> record, Rejection rejection) {

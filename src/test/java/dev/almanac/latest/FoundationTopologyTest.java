@@ -287,4 +287,13 @@ class FoundationTopologyTest {
         assertEquals(out.get(0).getId(), out.get(1).getId());
         assertNull(out.get(0).getQuote());
     }
+
+    @Test
+    void shouldTreatRegistryOutageAsRetriableWhenDecodingFailsWithServerError() {
+        var outage = new dev.almanac.serde.SchemaRegistryException(503, 50001, "registry down");
+        assertTrue(ValidateProcessor.registryUnavailable(new org.apache.kafka.common.errors.SerializationException("x", outage)));
+        assertTrue(!ValidateProcessor.registryUnavailable(new dev.almanac.serde.SchemaRegistryException(404, 40403, "unknown id")));
+        assertEquals(org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD,
+                dev.almanac.app.PipelineAccess.onUncaught(new dev.almanac.serde.RegistryUnavailableException(outage)));
+    }
 }

@@ -2,15 +2,14 @@ package dev.almanac.latest;
 
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
+import dev.almanac.kafka.DeadLetters;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.ObservationValidator;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.RegistryUnavailableException;
 import dev.almanac.serde.WireFormat;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,14 +27,6 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     static final String VALID_SINK = "valid-observations-sink";
     static final String REJECTED_SINK = "rejected-observations-sink";
-
-    /** Header names on dead-letter records. */
-    public static final String H_REASON = "almanac.reason";
-    public static final String H_FIELD = "almanac.field";
-    public static final String H_MESSAGE = "almanac.message";
-    public static final String H_TOPIC = "almanac.origin.topic";
-    public static final String H_PARTITION = "almanac.origin.partition";
-    public static final String H_OFFSET = "almanac.origin.offset";
 
     private final Deserializer<IndicatorObservation> avro;
     private ProcessorContext<Object, Object> context;
@@ -108,17 +99,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     private void reject(Record<byte[], byte[]> record, Rejection rejection) {
         increment(ValidationCounts.REJECTED);
         increment(ValidationCounts.REJECTED_PREFIX + rejection.reason().name());
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(H_REASON, utf8(rejection.reason().name()));
-        if (rejection.field() != null) {
-            headers.add(H_FIELD, utf8(rejection.field()));
-        }
-        headers.add(H_MESSAGE, utf8(rejection.message()));
-        context.recordMetadata().ifPresent(m -> {
-            headers.add(H_TOPIC, utf8(m.topic()));
-            headers.add(H_PARTITION, utf8(Integer.toString(m.partition())));
-            headers.add(H_OFFSET, utf8(Long.toString(m.offset())));
-        });
+        Headers headers = DeadLetters.headers(record.headers(), rejection, context.recordMetadata());
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), REJECTED_SINK);
     }
 
@@ -127,7 +108,4 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         counts.put(counter, current == null ? 1L : current + 1);
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

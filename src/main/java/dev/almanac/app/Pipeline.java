@@ -21,6 +21,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -32,6 +33,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Owns nothing but the streams instances: the broker and the HTTP servers belong to their starters.
  */
 public final class Pipeline implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final AlmanacConfig config;
     private final TopicCatalogue topics;
@@ -55,6 +58,24 @@ public final class Pipeline implements AutoCloseable {
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
         this.derivedStreams = new KafkaStreams(derived, derivedProps);
+        this.streams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+        this.derivedStreams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+    }
+
+    /**
+     * A transient outage (the schema registry unreachable) replaces the thread: its tasks resume from
+     * the last commit and retry. Anything else is a bug or a broken cluster: the application stops
+     * rather than skip records.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.RegistryUnavailableException) {
+                LOG.warn("{}; replacing the stream thread", t.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        LOG.error("stream thread failed; stopping the application", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     /** The foundation topology. Pure: builds nodes, does no I/O. */

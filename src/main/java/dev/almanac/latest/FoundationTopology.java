@@ -51,7 +51,11 @@ public final class FoundationTopology {
         return topology;
     }
 
-    /** Adds the foundation's nodes and stores to {@code topology}. */
+    /**
+     * Adds the foundation's nodes and stores to {@code topology}. Key-value stores are cached: the
+     * validation counters change on every record, and without a cache each change would be a
+     * changelog record of its own.
+     */
     public static void addTo(Topology topology, TopicCatalogue topics) {
         var raw = topics.rawObservations();
         var valid = topics.validObservations();
@@ -60,7 +64,7 @@ public final class FoundationTopology {
         topology.addSource("raw-observations-source", raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
         topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes()), "raw-observations-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()), "validate");
+                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(), "validate");
         topology.addSink(ValidateProcessor.VALID_SINK, valid.name(), valid.keySerde().serializer(),
                 valid.valueSerde().serializer(), new SeriesPartitioner<>(), "validate");
         topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
@@ -72,17 +76,17 @@ public final class FoundationTopology {
                 Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
                 valid.keySerde(), valid.valueSerde()), "latest");
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), "latest");
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()).withCachingEnabled(), "latest");
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), "latest");
 
         topology.addProcessor("current", CurrentProcessor::new, "latest");
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), "current");
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), "current");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
-                topics.serdes().specific(SeriesPeriods.class, false)), "current");
+                topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), "current");
         topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), "current");
     }
 }

@@ -56,7 +56,11 @@ public final class FoundationTopology {
         return topology;
     }
 
-    /** Adds the foundation's nodes and stores to {@code topology}. */
+    /**
+     * Adds the foundation's nodes and stores to {@code topology}. Key-value stores are cached: the
+     * validation counters change on every record, and without a cache each change would be a
+     * changelog record of its own.
+     */
     public static void addTo(Topology topology, TopicCatalogue topics) {
         var raw = topics.rawObservations();
         var valid = topics.validObservations();
@@ -65,7 +69,7 @@ public final class FoundationTopology {
         topology.addSource("raw-observations-source", raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
         topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes()), "raw-observations-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()), "validate");
+                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(), "validate");
         topology.addSink(ValidateProcessor.VALID_SINK, valid.name(), valid.keySerde().serializer(),
                 valid.valueSerde().serializer(), new SeriesPartitioner<>(), "validate");
         topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
@@ -77,17 +81,17 @@ public final class FoundationTopology {
                 Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
                 valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()).withCachingEnabled(), LATEST_PROCESSOR);
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
 
         topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), CURRENT_PROCESSOR);
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
-                topics.serdes().specific(SeriesPeriods.class, false)), CURRENT_PROCESSOR);
+                topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
     }
 }

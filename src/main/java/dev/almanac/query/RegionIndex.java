@@ -40,13 +40,13 @@ public final class RegionIndex {
         topology.addProcessor("latest-by-region-index",
                 () -> new IndexProcessor<ObservationKey>(LATEST_BY_REGION_STORE, r -> key(r.key().getRegion(), r.key().getIndicator(), r.key().getPeriod())),
                 FoundationTopology.LATEST_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_BY_REGION_STORE), Serdes.String(), observation),
-                "latest-by-region-index");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_BY_REGION_STORE), Serdes.String(), observation)
+                        .withCachingEnabled(), "latest-by-region-index");
         topology.addProcessor("current-by-region-index",
                 () -> new IndexProcessor<SeriesKey>(CURRENT_BY_REGION_STORE, r -> key(r.key().getRegion(), r.key().getIndicator(), r.key().getFrequency())),
                 FoundationTopology.CURRENT_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURRENT_BY_REGION_STORE), Serdes.String(), observation),
-                "current-by-region-index");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURRENT_BY_REGION_STORE), Serdes.String(), observation)
+                        .withCachingEnabled(), "current-by-region-index");
     }
 
     static String key(String region, String indicator, String last) {

@@ -44,11 +44,24 @@ final class CurrentProcessor implements Processor<ObservationKey, IndicatorObser
 
     private void rememberPeriod(SeriesKey series, Period period) {
         SeriesPeriods known = periods.get(series);
-        List<String> texts = known == null ? new ArrayList<>() : new ArrayList<>(known.getPeriods());
-        if (!texts.contains(period.text())) {
-            texts.add(period.text());
-            texts.sort((a, b) -> Period.parse(a).compareTo(Period.parse(b)));
-            periods.put(series, new SeriesPeriods(texts));
+        List<String> texts = known == null ? List.of() : known.getPeriods();
+        // Binary search keeps the list sorted oldest to newest with O(log n) parses per record.
+        int lo = 0;
+        int hi = texts.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Period.parse(texts.get(mid)).compareTo(period) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
+        if (lo < texts.size() && texts.get(lo).equals(period.text())) {
+            return;
+        }
+        List<String> updated = new ArrayList<>(texts.size() + 1);
+        updated.addAll(texts);
+        updated.add(lo, period.text());
+        periods.put(series, new SeriesPeriods(updated));
     }
 }

@@ -5,11 +5,13 @@ import dev.almanac.latest.FoundationTopology;
 import dev.almanac.latest.ValidationCounts;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,15 +33,28 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
 
     public Pipeline(AlmanacConfig config, TopicCatalogue topics) {
+        this(config, topics, topology(topics));
+    }
+
+    /** A pipeline running a given topology (a rebuild's cutoff topology, for one). */
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, Topology topology) {
         this.config = config;
         this.topics = topics;
-        this.topology = topology(topics);
+        this.topology = topology;
         this.streams = new KafkaStreams(topology, streamsProperties(config));
     }
 
     /** The whole application topology. Pure: builds nodes, does no I/O. */
     public static Topology topology(TopicCatalogue topics) {
-        return FoundationTopology.build(topics);
+        return topology(topics, Optional.empty());
+    }
+
+    /**
+     * The whole application topology considering only observations published at or before
+     * {@code publishedUpTo} (inclusive), when present.
+     */
+    public static Topology topology(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        return FoundationTopology.build(topics, publishedUpTo);
     }
 
     /** Kafka Streams properties derived from the config. */
@@ -119,8 +134,13 @@ public final class Pipeline implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops the streams and leaves the consumer group, so that a restart, a reset or a rebuild with
+     * {@code --replace} right after does not wait for the session timeout.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

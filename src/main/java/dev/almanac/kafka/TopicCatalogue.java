@@ -42,4 +42,13 @@ public record TopicCatalogue(String prefix, AvroSerdes serdes,
     public List<Topic<?, ?>> all() {
         return List.of(rawObservations, validObservations, rejectedObservations, latest, current);
     }
+
+    /**
+     * This catalogue with the input topics (those producers write and the pipeline only reads) taken
+     * from {@code live}: a shadow pipeline (a rebuild) reads the live input but writes everything
+     * else under its own prefix.
+     */
+    public TopicCatalogue withInputsFrom(TopicCatalogue live) {
+        return new TopicCatalogue(prefix, serdes, live.rawObservations, validObservations, rejectedObservations, latest, current);
+    }
 }

@@ -1,0 +1,147 @@
+package dev.almanac.cli;
+
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.app.Pipeline;
+import dev.almanac.app.Queryable;
+import dev.almanac.app.Settle;
+import dev.almanac.app.TopicAdmin;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.replay.ApplicationReset;
+import dev.almanac.replay.DateWindow;
+import dev.almanac.replay.Rebuild;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.LocalSchemaRegistry;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rebuild --as-of DATE --into PREFIX}: the tables as they stood on a date, beside the live ones. */
+@Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = {"Runs a shadow copy of the pipeline over the LIVE input topics, considering only observations",
+            "published up to the end of DATE (23:59:59.999 UTC; a date-time is taken as is), and leaves the result in",
+            "<PREFIX>.latest, <PREFIX>.current (and <PREFIX>.observations.valid/.rejected) for subscribers. Its",
+            "application id is <application-id>-<PREFIX>; the live pipeline, its topics, offsets and state are not",
+            "touched and may keep running. Runs until every input record is processed, prints a summary and exits",
+            "(the tables stay in the topics), or keeps running with --serve. An existing rebuild into PREFIX is",
+            "refused unless --replace (which deletes it first)."})
+final class RebuildCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--as-of", required = true, paramLabel = "DATE", description = "Cutoff: YYYY-MM-DD (end of that day, UTC), YYYY-MM (end of month) or an ISO date-time.")
+    String asOf;
+
+    @Option(names = "--into", required = true, paramLabel = "PREFIX", description = "Topic prefix of the shadow tables, e.g. audit-2025-07-01.")
+    String into;
+
+    @Option(names = "--serve", description = "Keep the shadow pipeline running (its stores stay queryable, its topics follow the live input) until Ctrl-C.")
+    boolean serve;
+
+    @Option(names = "--replace", description = "Delete an existing rebuild into PREFIX (its topics, offsets and state) first.")
+    boolean replace;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30", description = "Give up when not settled after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        AlmanacConfig live = kafka.config(kafka.resolveBootstrap());
+        Rebuild rebuild;
+        try {
+            Instant cutoff = DateWindow.endOf(asOf);
+            rebuild = new Rebuild(live, into, cutoff);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), Main.USAGE);
+        }
+        TopicCatalogue liveTopics = TopicCatalogue.create(live.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+        TopicCatalogue shadowTopics = rebuild.topics(liveTopics);
+        AlmanacConfig shadow = rebuild.config();
+        Topology topology = rebuild.topology(shadowTopics);
+        Set<String> inputs = ApplicationReset.inputTopics(topology, shadowTopics);
+
+        try (Admin admin = TopicAdmin.admin(live.bootstrapServers())) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<String> missing = inputs.stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new UserException("nothing to rebuild from: the input topic " + String.join(", ", missing)
+                        + " does not exist on " + live.bootstrapServers() + " (wrong --topic-prefix?)");
+            }
+            List<String> members = ApplicationReset.activeMembers(admin, shadow.applicationId());
+            if (!members.isEmpty()) {
+                throw new UserException("a rebuild into " + into + " is running (application '" + shadow.applicationId() + "'); stop it first");
+            }
+            ApplicationReset.Plan old = ApplicationReset.plan(admin, live.bootstrapServers(), shadow.applicationId(),
+                    shadow.stateDir(), topology, shadowTopics, false);
+            if (!old.empty()) {
+                if (!replace) {
+                    throw new UserException("a rebuild into '" + into + "' already exists (" + String.join(", ", old.derivedTopics())
+                            + "); add --replace to delete it and rebuild, or choose another --into");
+                }
+                out.printf("Deleting the previous rebuild into %s ...%n", into);
+                ApplicationReset.execute(admin, old, shadowTopics, step -> out.println("  " + step));
+                out.flush();
+            }
+        }
+
+        out.printf("Rebuilding as of %s (observations published up to %s) from %s into %s.*, application id %s ...%n",
+                asOf, rebuild.publishedUpTo(), String.join(", ", inputs), into, shadow.applicationId());
+        out.flush();
+        long t0 = System.nanoTime();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Pipeline pipeline = new Pipeline(shadow, shadowTopics, topology); Settle settle = new Settle(live.bootstrapServers())) {
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                pipeline.close();
+            }, "almanac-rebuild-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                pipeline.start(Duration.ofSeconds(120));
+                settle.await(shadow.applicationId(), Settle.sourceTopics(topology), Duration.ofMinutes(timeoutMinutes));
+                Queryable.await(pipeline, Duration.ofMinutes(timeoutMinutes));
+            } catch (IllegalStateException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                throw new UserException("rebuild failed: " + e.getMessage());
+            }
+            Rebuild.Summary s = Rebuild.summary(pipeline);
+            out.printf("Rebuilt in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+            TextTable t = new TextTable(List.of("as of " + asOf, "rows", "topic"));
+            t.add(List.of("latest values", String.format("%,d", s.latestRows()), shadowTopics.latest().name()));
+            t.add(List.of("current values", String.format("%,d", s.currentRows()), shadowTopics.current().name()));
+            t.add(List.of("input records read", String.format("%,d", s.counts().read()), String.join(", ", inputs)));
+            t.add(List.of("  valid, published after the cutoff (left out)", String.format("%,d", s.excluded()), ""));
+            t.add(List.of("  rejected", String.format("%,d", s.counts().rejected()), shadowTopics.rejectedObservations().name()));
+            out.print(t.render());
+            out.flush();
+            if (!serve) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                out.printf("The tables stay in %s and %s. Delete them with: ./almanac reset --application-id %s --topic-prefix %s --yes"
+                        + " (add --replace to rebuild into the same prefix).%n", shadowTopics.latest().name(), shadowTopics.current().name(),
+                        shadow.applicationId(), into);
+                out.flush();
+                return 0;
+            }
+            out.printf("Serving the rebuild (application %s); it follows the live input with the same cutoff. Ctrl-C stops.%n",
+                    shadow.applicationId());
+            out.flush();
+            stop.await();
+        }
+        return 0;
+    }
+}

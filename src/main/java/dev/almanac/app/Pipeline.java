@@ -1,10 +1,16 @@
 package dev.almanac.app;
 
+import dev.almanac.derived.DerivedTopics;
+import dev.almanac.derived.DerivedTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.latest.FoundationTopology;
 import dev.almanac.latest.ValidationCounts;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,30 +27,50 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The running pipeline: every topology composed into one {@link Topology}, run by one
- * {@link KafkaStreams}. Owns nothing but the streams instance: the broker and the HTTP server are
- * started by their own owners.
+ * The running pipeline: two Kafka Streams applications in one process. The foundation (application id
+ * {@code <id>}) validates observations and keeps the latest and current tables; the derived tables
+ * (application id {@code <id>-derived}) read the foundation's topics. They are separate applications
+ * because both read the valid-observation topic, and a topic feeds only one source node per topology.
+ * Owns nothing but the streams instances: the broker and the HTTP servers belong to their starters.
  */
 public final class Pipeline implements AutoCloseable {
 
+    private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30));
+
     private final AlmanacConfig config;
     private final TopicCatalogue topics;
-    private final Topology topology;
+    private final DerivedDefinitions definitions;
+    private final Topology foundation;
+    private final Topology derived;
     private final KafkaStreams streams;
+    private final KafkaStreams derivedStreams;
 
+    /** The pipeline with the bundled derived-table definitions. */
     public Pipeline(AlmanacConfig config, TopicCatalogue topics) {
-        this(config, topics, topology(topics));
+        this(config, topics, DerivedDefinitions.bundled());
     }
 
-    /** A pipeline running a given topology (a rebuild's cutoff topology, for one). */
-    public Pipeline(AlmanacConfig config, TopicCatalogue topics, Topology topology) {
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions) {
+        this(config, topics, definitions, Optional.empty());
+    }
+
+    /**
+     * A pipeline whose foundation considers only observations published at or before
+     * {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
+     */
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions, Optional<Instant> publishedUpTo) {
         this.config = config;
         this.topics = topics;
-        this.topology = topology;
-        this.streams = new KafkaStreams(topology, streamsProperties(config));
+        this.definitions = definitions;
+        this.foundation = topology(topics, publishedUpTo);
+        Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
+        this.derived = DerivedTopology.build(topics, definitions, derivedProps);
+        this.streams = new KafkaStreams(foundation, streamsProperties(config));
+        this.derivedStreams = new KafkaStreams(derived, derivedProps);
     }
 
-    /** The whole application topology. Pure: builds nodes, does no I/O. */
+    /** The foundation topology. Pure: builds nodes, does no I/O. */
     public static Topology topology(TopicCatalogue topics) {
         return topology(topics, Optional.empty());
     }
@@ -57,10 +83,20 @@ public final class Pipeline implements AutoCloseable {
         return FoundationTopology.build(topics, publishedUpTo);
     }
 
-    /** Kafka Streams properties derived from the config. */
+    /** The application id of the derived tables. */
+    public static String derivedApplicationId(AlmanacConfig config) {
+        return config.applicationId() + "-derived";
+    }
+
+    /** Kafka Streams properties of the foundation application. */
     public static Properties streamsProperties(AlmanacConfig config) {
+        return streamsProperties(config, config.applicationId());
+    }
+
+    /** Kafka Streams properties derived from the config, for {@code applicationId}. */
+    public static Properties streamsProperties(AlmanacConfig config, String applicationId) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
@@ -76,27 +112,48 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    /** Creates missing topics, starts the streams and waits until they run. */
+    /** Every topic the pipeline reads or writes (not internal ones), for creation. */
+    public List<Topic<?, ?>> allTopics() {
+        List<Topic<?, ?>> all = new ArrayList<>(topics.all());
+        all.addAll(DerivedTopics.all(topics, definitions));
+        return all;
+    }
+
+    /** Creates missing topics, starts both applications and waits until they run. */
     public Pipeline start(Duration timeout) throws InterruptedException {
         try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
-            TopicAdmin.ensureTopics(admin, topics.all(), config.partitions(), config.replicationFactor());
+            TopicAdmin.ensureTopics(admin, allTopics(), config.partitions(), config.replicationFactor());
         }
         streams.start();
-        awaitState(KafkaStreams.State.RUNNING, timeout);
+        derivedStreams.start();
+        awaitState(streams, KafkaStreams.State.RUNNING, timeout);
+        awaitState(derivedStreams, KafkaStreams.State.RUNNING, timeout);
         return this;
     }
 
-    /** Waits until the streams reach {@code state}, failing fast when they die. */
+    /** Waits until every application has processed and committed everything in its inputs. */
+    public void awaitSettled(Duration timeout) throws InterruptedException {
+        try (Settle settle = new Settle(config.bootstrapServers())) {
+            settle.await(config.applicationId(), Settle.sourceTopics(foundation), timeout);
+            settle.await(derivedApplicationId(config), Settle.sourceTopics(derived), timeout);
+        }
+    }
+
+    /** Waits until the foundation's streams reach {@code state}, failing fast when they die. */
     public void awaitState(KafkaStreams.State state, Duration timeout) throws InterruptedException {
+        awaitState(streams, state, timeout);
+    }
+
+    private static void awaitState(KafkaStreams s, KafkaStreams.State state, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Object monitor = new Object();
-        while (streams.state() != state) {
-            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
-                    || streams.state() == KafkaStreams.State.PENDING_ERROR) {
-                throw new IllegalStateException("Kafka Streams stopped in state " + streams.state());
+        while (s.state() != state) {
+            if (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.NOT_RUNNING
+                    || s.state() == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException("Kafka Streams stopped in state " + s.state());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Kafka Streams not " + state + " after " + timeout + " (state " + streams.state() + ")");
+                throw new IllegalStateException("Kafka Streams not " + state + " after " + timeout + " (state " + s.state() + ")");
             }
             synchronized (monitor) {
                 monitor.wait(50);
@@ -109,21 +166,46 @@ public final class Pipeline implements AutoCloseable {
         return ValidationCounts.sum(keyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
     }
 
-    /** A read-only view over all local partitions of a key-value store. */
+    /** A read-only view over all local partitions of a foundation key-value store. */
     public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+        return keyValueStore(streams, name);
+    }
+
+    /** A read-only view over all local partitions of a derived-table key-value store. */
+    public <K, V> ReadOnlyKeyValueStore<K, V> derivedKeyValueStore(String name) {
+        return keyValueStore(derivedStreams, name);
+    }
+
+    private static <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(KafkaStreams s, String name) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+            return s.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new IllegalStateException("store " + name + " is not queryable now: " + e.getMessage(), e);
         }
     }
 
+    /** The foundation application. */
     public KafkaStreams streams() {
         return streams;
     }
 
+    /** The derived-tables application. */
+    public KafkaStreams derivedStreams() {
+        return derivedStreams;
+    }
+
+    /** The foundation topology. */
     public Topology topology() {
-        return topology;
+        return foundation;
+    }
+
+    /** The derived-tables topology. */
+    public Topology derivedTopology() {
+        return derived;
+    }
+
+    public DerivedDefinitions definitions() {
+        return definitions;
     }
 
     public TopicCatalogue topics() {
@@ -135,12 +217,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Stops the streams and leaves the consumer group, so that a restart, a reset or a rebuild with
-     * {@code --replace} right after does not wait for the session timeout.
+     * Stops both applications and leaves their consumer groups, so that a restart, a reset or a
+     * rebuild with {@code --replace} right after does not wait for the session timeout.
      */
     @Override
     public void close() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        derivedStreams.close(LEAVE);
+        streams.close(LEAVE);
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Query;
@@ -36,25 +37,33 @@ public final class Queryable {
     private Queryable() {
     }
 
-    /** Waits until {@code pipeline} runs and all its store partitions are active and running here. */
+    /** Waits until both applications of {@code pipeline} run and all their store partitions are active and running here. */
     public static void await(Pipeline pipeline, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        Map<String, Integer> partitions = storePartitions(pipeline);
+        String bootstrap = pipeline.config().bootstrapServers();
+        await(pipeline.streams(), pipeline.topology(), pipeline.config().applicationId(), bootstrap, deadline, timeout);
+        await(pipeline.derivedStreams(), pipeline.derivedTopology(), Pipeline.derivedApplicationId(pipeline.config()), bootstrap,
+                deadline, timeout);
+    }
+
+    private static void await(KafkaStreams streams, Topology topology, String applicationId, String bootstrap, Instant deadline,
+                              Duration timeout) throws InterruptedException {
+        Map<String, Integer> partitions = storePartitions(topology, applicationId, bootstrap);
         Object monitor = new Object();
         String waitingFor = "RUNNING";
         while (true) {
-            KafkaStreams.State state = pipeline.streams().state();
+            KafkaStreams.State state = streams.state();
             if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR) {
-                throw new IllegalStateException("Kafka Streams stopped in state " + state);
+                throw new IllegalStateException("Kafka Streams " + applicationId + " stopped in state " + state);
             }
             if (state == KafkaStreams.State.RUNNING) {
-                waitingFor = firstNotReady(pipeline.streams(), partitions);
+                waitingFor = firstNotReady(streams, partitions);
                 if (waitingFor == null) {
                     return;
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("stores not queryable after " + timeout + " (waiting for " + waitingFor + ")");
+                throw new IllegalStateException(applicationId + ": stores not queryable after " + timeout + " (waiting for " + waitingFor + ")");
             }
             synchronized (monitor) {
                 monitor.wait(100);
@@ -67,6 +76,9 @@ public final class Queryable {
             Set<Integer> wanted = IntStream.range(0, e.getValue()).boxed().collect(Collectors.toSet());
             StateQueryResult<Void> result = streams.query(StateQueryRequest.inStore(e.getKey()).withQuery(new Ping())
                     .withPartitions(wanted).requireActive());
+            if (result.getGlobalResult() != null) {
+                continue;
+            }
             for (int p : wanted) {
                 QueryResult<Void> r = result.getPartitionResults().get(p);
                 if (r == null || (r.isFailure() && r.getFailureReason() != FailureReason.UNKNOWN_QUERY_TYPE)) {
@@ -78,11 +90,10 @@ public final class Queryable {
     }
 
     /** Store name → number of partitions (tasks) of the sub-topology that holds it. */
-    private static Map<String, Integer> storePartitions(Pipeline pipeline) throws InterruptedException {
-        String appId = pipeline.config().applicationId();
+    private static Map<String, Integer> storePartitions(Topology topology, String appId, String bootstrap) throws InterruptedException {
         Map<String, Set<String>> sourcesByStore = new HashMap<>();
         Set<String> topics = new TreeSet<>();
-        for (TopologyDescription.Subtopology s : pipeline.topology().describe().subtopologies()) {
+        for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
             Set<String> sources = new TreeSet<>();
             Set<String> stores = new TreeSet<>();
             for (TopologyDescription.Node n : s.nodes()) {
@@ -96,7 +107,7 @@ public final class Queryable {
             stores.forEach(st -> sourcesByStore.put(st, sources));
         }
         Map<String, Integer> counts = new HashMap<>();
-        try (Admin admin = TopicAdmin.admin(pipeline.config().bootstrapServers())) {
+        try (Admin admin = TopicAdmin.admin(bootstrap)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             // Internal topics (repartition) carry the application id as prefix on the broker.
             Set<String> names = topics.stream().map(t -> existing.contains(t) ? t : appId + "-" + t).collect(Collectors.toSet());

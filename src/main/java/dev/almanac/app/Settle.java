@@ -85,7 +85,20 @@ public final class Settle implements AutoCloseable {
             if (!openTransactions(admin, groupId).isEmpty()) {
                 return false;
             }
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false))
+                    .names().get(30, TimeUnit.SECONDS);
+            Set<String> resolved = new TreeSet<>();
+            for (String t : topics) {
+                // Topology descriptions name internal topics without the application id prefix.
+                if (existing.contains(t)) {
+                    resolved.add(t);
+                } else if (existing.contains(groupId + "-" + t)) {
+                    resolved.add(groupId + "-" + t);
+                } else {
+                    return false;
+                }
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(resolved).allTopicNames().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             described.values().forEach(d -> d.partitions().forEach(
                     p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
-/** Creates Almanac's topics when they are missing (tables compacted, streams kept forever). */
+/** Creates Almanac's topics when they are missing: tables compacted, streams kept forever ({@code retention.ms=-1}). */
 public final class TopicAdmin {
 
     private TopicAdmin() {
@@ -29,18 +29,6 @@ public final class TopicAdmin {
         return Admin.create(p);
     }
 
-    /**
-     * The configs Almanac creates a topic with: tables are compacted; streams keep every record. Records
-     * carry their publication time as timestamp, often years old, and time-based retention (7 days by
-     * default) would delete a replayed history as soon as its segments roll, with the producer state
-     * that exactly-once writers rely on.
-     */
-    public static Map<String, String> configs(Topic<?, ?> t) {
-        return t.compacted()
-                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, "-1");
-    }
-
     /** Creates every missing topic; existing ones are left as they are. */
     public static void ensureTopics(Admin admin, Collection<Topic<?, ?>> topics, int partitions, short replication)
             throws InterruptedException {
@@ -49,7 +37,14 @@ public final class TopicAdmin {
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?, ?> t : topics) {
                 if (!existing.contains(t.name())) {
-                    missing.add(new NewTopic(t.name(), partitions, replication).configs(configs(t)));
+                    NewTopic nt = new NewTopic(t.name(), partitions, replication);
+                    // Record timestamps are publication times, often years old: time-based retention would
+                    // delete history at once. Streams of observations are the record of history (replay,
+                    // rebuild), so they are kept forever; tables are compacted.
+                    nt.configs(t.compacted()
+                            ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                            : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+                    missing.add(nt);
                 }
             }
             if (!missing.isEmpty()) {

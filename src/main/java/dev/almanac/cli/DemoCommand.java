@@ -1,15 +1,29 @@
 package dev.almanac.cli;
 
 import dev.almanac.app.Pipeline;
-import dev.almanac.app.Settle;
+import dev.almanac.avro.ModelRegistration;
+import dev.almanac.avro.Region;
+import dev.almanac.derived.DerivedText;
+import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.series.SeriesTopology;
+import dev.almanac.derived.share.ShareTopology;
+import dev.almanac.kafka.TableReader;
+import dev.almanac.observation.ObservationJson;
+import dev.almanac.region.RegionJson;
+import dev.almanac.registration.RegistrationGenerator;
+import dev.almanac.registration.RegistrationJson;
+import dev.almanac.registration.RegistrationTopology;
+import java.nio.charset.StandardCharsets;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.latest.FoundationTopology;
 import dev.almanac.latest.ValidationCounts;
+import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.AvroSerdes;
-import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "are then read again: the tables do not change, the counts grow); --fresh deletes it and the local",
             "state first. <home> is $ALMANAC_HOME, else .almanac/ in the repository."})
 final class DemoCommand implements Callable<Integer> {
+
+    /** How many synthetic registrations the demo generates (at least Beijing's largest reported total, 209). */
+    static final int SYNTHETIC_REGISTRATIONS = 627;
 
     @Spec
     CommandSpec spec;
@@ -66,9 +83,11 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Home.brokerDir(), fresh, Duration.ofSeconds(90))) {
             out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
             var config = kafka.config(broker.bootstrapServers());
-            TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
             CountDownLatch stop = new CountDownLatch(1);
-            try (Pipeline pipeline = new Pipeline(config, topics)) {
+            try (RegistryConnection registry = kafka.openRegistry(config, true);
+                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+                TopicCatalogue topics = pipeline.topics();
+                out.printf("Schema registry: %s%n", registry.describe());
                 Thread hook = new Thread(() -> {
                     stop.countDown();
                     pipeline.close();
@@ -80,18 +99,27 @@ final class DemoCommand implements Callable<Integer> {
                         config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", config.applicationId(), config.topicPrefix());
                 ValidationCounts before = pipeline.validationCounts();
                 long t1 = System.nanoTime();
-                List<String> lines = Files.readAllLines(observations).stream().filter(l -> !l.isBlank()).toList();
+                List<Region> regions = RegionJson.parseAll(FileLines.read(dataDir.resolve("regions.jsonl")));
+                RegionsCommand.send(broker.bootstrapServers(), topics, regions);
+                List<String> lines = FileLines.read(observations);
+                List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(
+                        SYNTHETIC_REGISTRATIONS, 42, RegistrationGenerator.anchors(
+                                lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
                 try (RawProducer producer = new RawProducer(broker.bootstrapServers())) {
                     for (String line : lines) {
                         producer.sendLine(topics.rawObservations().name(), line);
                     }
+                    for (ModelRegistration r : registrations) {
+                        producer.send(topics.rawRegistrations().name(), null,
+                                RegistrationJson.toJson(r).getBytes(StandardCharsets.UTF_8), r.getPublished().toEpochMilli());
+                    }
                     producer.flush();
                 }
-                try (Settle settle = new Settle(broker.bootstrapServers())) {
-                    settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(120));
-                }
+                pipeline.awaitSettled(Duration.ofSeconds(180));
                 ValidationCounts after = pipeline.validationCounts();
-                out.printf("Replayed %d observations from %s in %.1f s%n", lines.size(), observations, seconds(t1));
+                out.printf("Loaded %d regions; replayed %d observations from %s and %d SYNTHETIC model registrations"
+                        + " (generated to match Beijing's reported totals) in %.1f s%n",
+                        regions.size(), lines.size(), observations, registrations.size(), seconds(t1));
                 out.printf("Validation (this run): read %d, accepted %d, rejected %d%n",
                         after.read() - before.read(), after.accepted() - before.accepted(), after.rejected() - before.rejected());
                 if (before.read() > 0) {
@@ -99,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                             after.read(), after.accepted(), after.rejected());
                 }
                 printTables(out, pipeline);
+                printDerived(out, pipeline, broker.bootstrapServers());
                 if (once) {
                     Runtime.getRuntime().removeShutdownHook(hook);
                     return 0;
@@ -119,6 +148,45 @@ final class DemoCommand implements Callable<Integer> {
         List<IndicatorObservation> current = values(pipeline.keyValueStore(FoundationTopology.CURRENT_STORE));
         out.printf("%nCurrent values: %d series, key (indicator, region, frequency), latest vintage of the newest period%n", current.size());
         out.print(ObservationRows.render(current));
+        out.flush();
+    }
+
+    private static void printDerived(PrintWriter out, Pipeline pipeline, String bootstrap) {
+        TopicCatalogue topics = pipeline.topics();
+        DerivedDefinitions defs = pipeline.definitions();
+        Duration t = Duration.ofSeconds(60);
+        out.printf("%nDerived tables, defined in %s (compact views; [topic] holds every row)%n", defs.source());
+        for (TableDefinition.Shares d : defs.tables(TableDefinition.Shares.class)) {
+            var rows = TableReader.read(bootstrap, ShareTopology.topic(topics, d), t).values();
+            out.printf("%n[%s]%n", ShareTopology.topic(topics, d).name());
+            out.print(DerivedText.shares(rows, 10));
+        }
+        for (TableDefinition.Periods d : defs.tables(TableDefinition.Periods.class)) {
+            var rows = TableReader.read(bootstrap, SeriesTopology.topic(topics, d), t).values();
+            out.printf("%n[%s]%n", SeriesTopology.topic(topics, d).name());
+            out.print(DerivedText.periods(rows, 10));
+        }
+        for (TableDefinition.Growth d : defs.tables(TableDefinition.Growth.class)) {
+            var rows = TableReader.read(bootstrap, SeriesTopology.topic(topics, d), t).values();
+            out.printf("%n[%s]%n", SeriesTopology.topic(topics, d).name());
+            out.print(DerivedText.growth(rows, 10));
+        }
+        for (TableDefinition.Conflicts d : defs.tables(TableDefinition.Conflicts.class)) {
+            var rows = TableReader.read(bootstrap, ConflictTopology.topic(topics, d), t).values();
+            out.printf("%n[%s]%n", ConflictTopology.topic(topics, d).name());
+            out.print(DerivedText.conflicts(rows, 10));
+        }
+        for (TableDefinition.Registrations d : defs.tables(TableDefinition.Registrations.class)) {
+            var reg = RegistrationTopology.topics(topics, d);
+            var cumulative = TableReader.read(bootstrap, reg.cumulative(), t).values();
+            var rolling = TableReader.read(bootstrap, reg.rolling(), t).values();
+            out.printf("%n[%s, %s] (from the SYNTHETIC registration stream)%n", reg.cumulative().name(), reg.rolling().name());
+            out.print(DerivedText.registrationCounts(cumulative, rolling, 8));
+            out.printf("%n[%s]%n", reg.monthly().name());
+            out.print(DerivedText.registrationMonths(TableReader.read(bootstrap, reg.monthly(), t).values(), 6));
+            out.printf("%n[%s]%n", reg.reconciliation().name());
+            out.print(DerivedText.reconciliation(TableReader.read(bootstrap, reg.reconciliation(), t).values(), 6));
+        }
         out.flush();
     }
 

@@ -1,12 +1,13 @@
 package dev.almanac.cli;
 
+import dev.almanac.registration.GenerateRegistrationsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Groups the synthetic data generators. */
+/** Parent of the synthetic-data generators. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Writes synthetic data sets for tests, demos and benchmarks (labelled synthetic in every line).",
-        subcommands = {GenerateHistoryCommand.class})
+        description = "Writes synthetic data (clearly labelled as such) for demos, tests and benchmarks.",
+        subcommands = {GenerateRegistrationsCommand.class, GenerateHistoryCommand.class})
 final class GenerateCommand implements Runnable {
 
     @CommandLine.Spec
@@ -14,6 +15,6 @@ final class GenerateCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a data set is required: history (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to generate: " + spec.subcommands().keySet());
     }
 }

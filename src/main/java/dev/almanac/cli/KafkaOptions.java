@@ -2,6 +2,9 @@ package dev.almanac.cli;
 
 import dev.almanac.app.AlmanacConfig;
 import dev.almanac.broker.EmbeddedBroker;
+import dev.almanac.registry.RegistryConnection;
+import dev.almanac.serde.HttpSchemaRegistryClient;
+import dev.almanac.serde.SchemaRegistryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,8 +41,29 @@ final class KafkaOptions {
     int standbyReplicas;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL", defaultValue = "${env:ALMANAC_SCHEMA_REGISTRY_URL}",
-            description = "External Confluent-compatible schema registry (default: embedded).")
+            description = "External Confluent-compatible schema registry: Confluent Schema Registry, Karapace, Apicurio's "
+                    + "/apis/ccompat/v7 (default: the embedded registry, schemas in topic _almanac_schemas).")
     String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-port", paramLabel = "PORT", defaultValue = "${env:ALMANAC_SCHEMA_REGISTRY_PORT}",
+            description = "HTTP port of the embedded schema registry (default: 8081, or a free port when 8081 is taken; 0: any free port).")
+    Integer schemaRegistryPort;
+
+    /**
+     * The schema registry for this configuration: the external one, or the embedded one started on the
+     * cluster, listening on every interface or, with {@code loopbackOnly}, on this machine only.
+     */
+    RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
+        int port = schemaRegistryPort == null ? RegistryConnection.DEFAULT_PORT : schemaRegistryPort;
+        try {
+            return RegistryConnection.open(config.schemaRegistryUrl(), config.bootstrapServers(),
+                    loopbackOnly ? "127.0.0.1" : "0.0.0.0", port, schemaRegistryPort == null);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), Main.USAGE);
+        } catch (SchemaRegistryException e) {
+            throw new UserException("cannot start the embedded schema registry on " + config.bootstrapServers() + ": " + e.getMessage());
+        }
+    }
 
     /** The bootstrap servers given, or the embedded broker's recorded address. */
     String resolveBootstrap() {
@@ -60,6 +84,16 @@ final class KafkaOptions {
         }
         if (replicationFactor < 1) {
             throw new UserException("--replication-factor must be at least 1", Main.USAGE);
+        }
+        if (schemaRegistryPort != null && (schemaRegistryPort < 0 || schemaRegistryPort > 65535)) {
+            throw new UserException("--schema-registry-port must be between 0 and 65535", Main.USAGE);
+        }
+        if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
+            try {
+                HttpSchemaRegistryClient.parse(schemaRegistryUrl);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--schema-registry-url: " + e.getMessage(), Main.USAGE);
+            }
         }
         return new AlmanacConfig(bootstrap, applicationId, topicPrefix, !atLeastOnce,
                 stateDir != null ? stateDir : Home.stateDir(), partitions, replicationFactor, standbyReplicas,

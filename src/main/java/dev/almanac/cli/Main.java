@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code almanac} command line. */
 @Command(name = "almanac", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Indicator observations through Kafka Streams: vintage-aware tables, derived topics, queries, replay.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BenchCommand.class,
-            ReplayCommand.class, ResetCommand.class, RebuildCommand.class, GenerateCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, RegionsCommand.class, GenerateCommand.class, BenchCommand.class,
+            ReplayCommand.class, ResetCommand.class, RebuildCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for a bad command line. */
@@ -19,7 +19,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, run, produce, bench, replay, reset, rebuild, generate (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: " + spec.subcommands().keySet() + " (see --help)");
     }
 
     public static void main(String[] args) {

@@ -3,8 +3,9 @@ package dev.almanac.cli;
 import dev.almanac.app.AlmanacConfig;
 import dev.almanac.app.Pipeline;
 import dev.almanac.app.Queryable;
-import dev.almanac.app.Settle;
 import dev.almanac.app.TopicAdmin;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.replay.ApplicationReset;
 import dev.almanac.replay.DateWindow;
@@ -20,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,9 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
         description = {"Runs a shadow copy of the pipeline over the LIVE input topics, considering only observations",
             "published up to the end of DATE (23:59:59.999 UTC; a date-time is taken as is), and leaves the result in",
-            "<PREFIX>.latest, <PREFIX>.current (and <PREFIX>.observations.valid/.rejected) for subscribers. Its",
-            "application id is <application-id>-<PREFIX>; the live pipeline, its topics, offsets and state are not",
-            "touched and may keep running. Runs until every input record is processed, prints a summary and exits",
+            "<PREFIX>.latest, <PREFIX>.current and the derived tables <PREFIX>.* for subscribers. Its application ids",
+            "are <application-id>-<PREFIX> and <application-id>-<PREFIX>-derived; the live pipeline, its topics, offsets",
+            "and state are not touched. Registration events and regions are read as they are now (no cutoff).",
+            "It runs until every input record is processed, prints a summary and exits",
             "(the tables stay in the topics), or keeps running with --serve. An existing rebuild into PREFIX is",
             "refused unless --replace (which deletes it first)."})
 final class RebuildCommand implements Callable<Integer> {
@@ -73,39 +74,42 @@ final class RebuildCommand implements Callable<Integer> {
         TopicCatalogue liveTopics = TopicCatalogue.create(live.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
         TopicCatalogue shadowTopics = rebuild.topics(liveTopics);
         AlmanacConfig shadow = rebuild.config();
-        Topology topology = rebuild.topology(shadowTopics);
-        Set<String> inputs = ApplicationReset.inputTopics(topology, shadowTopics);
+        DerivedDefinitions definitions = DerivedDefinitions.bundled();
+        List<ApplicationReset.App> apps = rebuild.applications(shadowTopics, definitions);
+        List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(shadowTopics, definitions);
 
         try (Admin admin = TopicAdmin.admin(live.bootstrapServers())) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<String> missing = inputs.stream().filter(t -> !existing.contains(t)).toList();
-            if (!missing.isEmpty()) {
-                throw new UserException("nothing to rebuild from: the input topic " + String.join(", ", missing)
+            if (!existing.contains(liveTopics.rawObservations().name())) {
+                throw new UserException("nothing to rebuild from: the input topic " + liveTopics.rawObservations().name()
                         + " does not exist on " + live.bootstrapServers() + " (wrong --topic-prefix?)");
             }
-            List<String> members = ApplicationReset.activeMembers(admin, shadow.applicationId());
-            if (!members.isEmpty()) {
-                throw new UserException("a rebuild into " + into + " is running (application '" + shadow.applicationId() + "'); stop it first");
+            try {
+                ApplicationReset.requireStopped(admin, apps);
+            } catch (ApplicationReset.ActiveMembersException e) {
+                throw new UserException("a rebuild into " + into + " is running: " + e.getMessage());
             }
-            ApplicationReset.Plan old = ApplicationReset.plan(admin, live.bootstrapServers(), shadow.applicationId(),
-                    shadow.stateDir(), topology, shadowTopics, false);
+            ApplicationReset.Plan old = ApplicationReset.plan(admin, live.bootstrapServers(), shadow.stateDir(), apps,
+                    pipelineTopics, false);
             if (!old.empty()) {
                 if (!replace) {
                     throw new UserException("a rebuild into '" + into + "' already exists (" + String.join(", ", old.derivedTopics())
                             + "); add --replace to delete it and rebuild, or choose another --into");
                 }
                 out.printf("Deleting the previous rebuild into %s ...%n", into);
-                ApplicationReset.execute(admin, old, shadowTopics, step -> out.println("  " + step));
+                ApplicationReset.execute(admin, old, pipelineTopics, step -> out.println("  " + step));
                 out.flush();
             }
         }
+        String inputs = String.join(", ", liveTopics.rawObservations().name(), liveTopics.rawRegistrations().name(),
+                liveTopics.regions().name());
 
         out.printf("Rebuilding as of %s (observations published up to %s) from %s into %s.*, application id %s ...%n",
-                asOf, rebuild.publishedUpTo(), String.join(", ", inputs), into, shadow.applicationId());
+                asOf, rebuild.publishedUpTo(), inputs, into, shadow.applicationId());
         out.flush();
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Pipeline pipeline = new Pipeline(shadow, shadowTopics, topology); Settle settle = new Settle(live.bootstrapServers())) {
+        try (Pipeline pipeline = rebuild.pipeline(shadowTopics, definitions)) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 pipeline.close();
@@ -113,7 +117,7 @@ final class RebuildCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 pipeline.start(Duration.ofSeconds(120));
-                settle.await(shadow.applicationId(), Settle.sourceTopics(topology), Duration.ofMinutes(timeoutMinutes));
+                pipeline.awaitSettled(Duration.ofMinutes(timeoutMinutes));
                 Queryable.await(pipeline, Duration.ofMinutes(timeoutMinutes));
             } catch (IllegalStateException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -124,16 +128,15 @@ final class RebuildCommand implements Callable<Integer> {
             TextTable t = new TextTable(List.of("as of " + asOf, "rows", "topic"));
             t.add(List.of("latest values", String.format("%,d", s.latestRows()), shadowTopics.latest().name()));
             t.add(List.of("current values", String.format("%,d", s.currentRows()), shadowTopics.current().name()));
-            t.add(List.of("input records read", String.format("%,d", s.counts().read()), String.join(", ", inputs)));
+            t.add(List.of("observations read", String.format("%,d", s.counts().read()), liveTopics.rawObservations().name()));
             t.add(List.of("  valid, published after the cutoff (left out)", String.format("%,d", s.excluded()), ""));
             t.add(List.of("  rejected", String.format("%,d", s.counts().rejected()), shadowTopics.rejectedObservations().name()));
             out.print(t.render());
             out.flush();
             if (!serve) {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                out.printf("The tables stay in %s and %s. Delete them with: ./almanac reset --application-id %s --topic-prefix %s --yes"
-                        + " (add --replace to rebuild into the same prefix).%n", shadowTopics.latest().name(), shadowTopics.current().name(),
-                        shadow.applicationId(), into);
+                out.printf("The tables stay in %s.* (latest, current and the derived tables). Rebuild into the same prefix with --replace.%n",
+                        into);
                 out.flush();
                 return 0;
             }

@@ -1,21 +1,23 @@
 package dev.almanac.cli;
 
 import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
 import dev.almanac.app.TopicAdmin;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.replay.ApplicationReset;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,12 +27,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code reset}: makes the pipeline rebuild every table from the beginning of the input topics. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {"Makes the next run of the pipeline rebuild every table from the beginning of the input topics,",
-            "like Kafka's application reset tool plus local state cleanup. Deletes the consumer group offsets of the",
-            "application id (the input topics are then read from their beginning), its internal topics",
-            "(<application-id>-*-changelog / -repartition), its local state (<state-dir>/<application-id>), and",
-            "deletes and recreates empty the topics the pipeline writes (valid, rejected, latest, current, ...) unless",
-            "--keep-derived-topics. Never touches the input topics. Explains all this and asks for confirmation",
-            "unless --yes. Refuses while the pipeline is running (stop it first); stops nothing itself."})
+            "like Kafka's application reset tool plus local state cleanup, for both applications (<application-id> and",
+            "<application-id>-derived). Deletes their consumer group offsets (the input topics are then read from the",
+            "beginning), their internal topics (<application-id>-*-changelog / -repartition / subscription topics), their",
+            "local state (<state-dir>/<application-id>[-derived]), and deletes and recreates empty the topics the",
+            "pipeline writes (valid, rejected, latest, current, derived tables) unless --keep-derived-topics.",
+            "Never touches the input topics (observations.raw, registrations.raw, regions). Explains all this and asks",
+            "for confirmation unless --yes. Refuses while the pipeline is running (stop it first); stops nothing itself."})
 final class ResetCommand implements Callable<Integer> {
 
     @Spec
@@ -51,17 +54,20 @@ final class ResetCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
         TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
-        Topology topology = Pipeline.topology(topics);
+        DerivedDefinitions definitions = DerivedDefinitions.bundled();
+        List<ApplicationReset.App> apps = ApplicationReset.applications(config, topics, definitions, Optional.empty());
+        List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(topics, definitions);
         try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
-            List<String> members = ApplicationReset.activeMembers(admin, config.applicationId());
-            if (!members.isEmpty()) {
-                throw new UserException(new ApplicationReset.ActiveMembersException(config.applicationId(), members).getMessage());
+            try {
+                ApplicationReset.requireStopped(admin, apps);
+            } catch (ApplicationReset.ActiveMembersException e) {
+                throw new UserException(e.getMessage());
             }
-            ApplicationReset.Plan plan = ApplicationReset.plan(admin, config.bootstrapServers(), config.applicationId(),
-                    config.stateDir(), topology, topics, keepDerivedTopics);
+            ApplicationReset.Plan plan = ApplicationReset.plan(admin, config.bootstrapServers(), config.stateDir(), apps,
+                    pipelineTopics, keepDerivedTopics);
             out.print(plan.describe());
             if (plan.empty()) {
-                out.println("Nothing to delete: the application has no offsets, internal topics or local state.");
+                out.println("Nothing to delete: the applications have no offsets, internal topics or local state.");
                 out.flush();
                 return 0;
             }
@@ -72,7 +78,7 @@ final class ResetCommand implements Callable<Integer> {
                 return 1;
             }
             try {
-                ApplicationReset.execute(admin, plan, topics, step -> {
+                ApplicationReset.execute(admin, plan, pipelineTopics, step -> {
                     out.println("  " + step);
                     out.flush();
                 });
@@ -86,7 +92,7 @@ final class ResetCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean confirmed(PrintWriter out) throws java.io.IOException {
+    private static boolean confirmed(PrintWriter out) throws IOException {
         out.print("Type 'yes' to delete all of the above: ");
         out.flush();
         String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

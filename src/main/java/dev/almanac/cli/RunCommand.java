@@ -4,8 +4,8 @@ import dev.almanac.app.AlmanacConfig;
 import dev.almanac.app.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.latest.ValidationCounts;
+import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.AvroSerdes;
-import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,9 +36,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
-        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
         CountDownLatch stop = new CountDownLatch(1);
-        try (Pipeline pipeline = new Pipeline(config, topics)) {
+        try (RegistryConnection registry = kafka.openRegistry(config, false);
+             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+            out.printf("Schema registry: %s%n", registry.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 pipeline.close();

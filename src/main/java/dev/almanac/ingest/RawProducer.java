@@ -65,12 +65,21 @@ public final class RawProducer implements AutoCloseable {
         }
     }
 
-    /** The publication time of a JSON line in epoch millis, or null when it has none readable. */
+    /**
+     * The publication time of a JSON line in epoch millis, or null (the broker's clock) when it has
+     * none readable or when it lies in the future: brokers refuse timestamps more than an hour ahead
+     * ({@code log.message.timestamp.after.max.ms}) and would fail the whole batch, while the pipeline
+     * dead-letters such a line with its reason.
+     */
     static Long eventTime(String line) {
         try {
             JsonNode node = MAPPER.readTree(line);
             JsonNode published = node == null ? null : node.get("published");
-            return published == null || !published.isTextual() ? null : Published.parse(published.textValue()).toEpochMilli();
+            if (published == null || !published.isTextual()) {
+                return null;
+            }
+            long millis = Published.parse(published.textValue()).toEpochMilli();
+            return millis > System.currentTimeMillis() ? null : millis;
         } catch (Exception e) {
             return null;
         }

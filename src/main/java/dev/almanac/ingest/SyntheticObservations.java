@@ -19,6 +19,9 @@ public final class SyntheticObservations implements Iterator<String> {
         "industrial_output", "retail_sales", "fixed_asset_investment", "patent_grants"};
     private static final String[] UNITS = {"CNY", "CNY", "count", "count", "CNY", "CNY", "CNY", "count"};
 
+    /** Synthetic publications never lie in the future (the validator rejects those). */
+    private static final LocalDate LATEST_PUBLICATION = LocalDate.of(2026, 6, 30);
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final SplittableRandom random;
     private final long count;
@@ -54,6 +57,9 @@ public final class SyntheticObservations implements Iterator<String> {
         boolean quarterly = random.nextBoolean();
         String period = quarterly ? year + "-Q" + (1 + random.nextInt(4)) : Integer.toString(year);
         LocalDate published = LocalDate.of(year + 1, 1, 15).plusDays(random.nextInt(700));
+        if (!published.isBefore(LATEST_PUBLICATION)) {
+            published = LATEST_PUBLICATION.minusDays(random.nextInt(300));
+        }
         ObjectNode o = mapper.createObjectNode();
         o.put("id", "syn-" + n);
         o.put("indicator", INDICATORS[i]);

@@ -61,6 +61,10 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         } catch (Rejection.Exception e) {
             reject(record, e.rejection());
             return;
+        } catch (RuntimeException e) {
+            // Whatever else bad input provokes must not stop the pipeline: it is dead-lettered too.
+            reject(record, new Rejection(Rejection.Reason.UNDECODABLE, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return;
         }
         increment(ValidationCounts.ACCEPTED);
         ObservationKey key = new ObservationKey(observation.getIndicator(), observation.getRegion(), observation.getPeriod());

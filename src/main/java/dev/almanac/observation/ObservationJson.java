@@ -52,11 +52,11 @@ public final class ObservationJson {
         }
         ObjectNode o = (ObjectNode) node;
         IndicatorObservation.Builder b = IndicatorObservation.newBuilder()
-                .setIndicator(text(o, "indicator"))
-                .setRegion(text(o, "region"))
-                .setPeriod(text(o, "period"))
-                .setUnit(text(o, "unit"))
-                .setSource(text(o, "source"))
+                .setIndicator(required(o, "indicator"))
+                .setRegion(required(o, "region"))
+                .setPeriod(required(o, "period"))
+                .setUnit(required(o, "unit"))
+                .setSource(required(o, "source"))
                 .setQuote(text(o, "quote"))
                 .setNote(text(o, "note"))
                 .setIndicatorLabel(text(o, "indicator_label"))
@@ -102,6 +102,14 @@ public final class ObservationJson {
             draft.setId(derivedId(draft));
         }
         return ObservationValidator.validate(draft);
+    }
+
+    private static String required(ObjectNode o, String field) {
+        String value = text(o, field);
+        if (value == null || value.isBlank()) {
+            throw Rejection.of(Rejection.Reason.MISSING_FIELD, field, "field '" + field + "' is missing");
+        }
+        return value;
     }
 
     private static String text(ObjectNode o, String field) {

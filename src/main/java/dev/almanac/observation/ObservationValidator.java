@@ -11,6 +11,9 @@ public final class ObservationValidator {
 
     private static final Pattern INDICATOR = Pattern.compile("^[a-z][a-z0-9_]{0,127}$");
 
+    /** Clock skew tolerated between a producer and the pipeline. */
+    static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(1);
+
     private ObservationValidator() {
     }
 
@@ -48,6 +51,13 @@ public final class ObservationValidator {
             throw Rejection.of(Rejection.Reason.MISSING_FIELD, "qualifier", "field 'qualifier' is missing");
         }
         require(o.getSource(), "source");
+        if (o.getPublished() == null) {
+            throw Rejection.of(Rejection.Reason.MISSING_FIELD, "published", "field 'published' is missing");
+        }
+        if (o.getPublished().isAfter(java.time.Instant.now().plus(MAX_FUTURE))) {
+            throw Rejection.of(Rejection.Reason.BAD_PUBLISHED, "published",
+                    "published " + o.getPublished() + " is in the future: a figure cannot be published before it exists");
+        }
         return IndicatorObservation.newBuilder(o)
                 .setIndicator(indicator)
                 .setRegion(region)

@@ -32,9 +32,9 @@ public record Period(String text, Frequency frequency, LocalDate start, LocalDat
     private static final Pattern STOCK_DAY = Pattern.compile("asof:(\\d{4})-(\\d{2})-(\\d{2})");
     private static final Pattern STOCK_MONTH = Pattern.compile("asof:(\\d{4})-(\\d{2})");
 
-    /** Orders periods by end date, then by start date descending (a shorter period ending later is newer). */
+    /** Orders periods by end date, then start date (of two periods ending together the shorter one is newer), then text. */
     public static final Comparator<Period> NEWEST_LAST =
-            Comparator.comparing(Period::end).thenComparing(Period::start, Comparator.reverseOrder()).thenComparing(Period::text);
+            Comparator.comparing(Period::end).thenComparing(Period::start).thenComparing(Period::text);
 
     /**
      * Parses a period, throwing on anything outside the grammar.

@@ -1,7 +1,12 @@
 package dev.almanac.replay;
 
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.app.Pipeline;
 import dev.almanac.app.Settle;
 import dev.almanac.broker.EmbeddedBroker;
+import dev.almanac.derived.DerivedTopics;
+import dev.almanac.derived.DerivedTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import java.nio.file.Files;
@@ -13,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -41,21 +47,22 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 
 /**
- * Resets a Kafka Streams application so that it rebuilds every table from the beginning of its input
+ * Resets the pipeline's Kafka Streams applications (the foundation {@code <id>} and the derived
+ * tables {@code <id>-derived}) so that they rebuild every table from the beginning of their input
  * topics, like Kafka's application reset tool plus local state cleanup, with the Admin API:
  * <ul>
- *   <li>the application's consumer group is deleted, then its input topics' offsets are set to their
- *       beginning (so nothing depends on {@code auto.offset.reset});</li>
- *   <li>its internal topics (store changelogs, repartition topics) are deleted;</li>
+ *   <li>each application's consumer group is deleted, then its input topics' offsets are set to
+ *       their beginning (so nothing depends on {@code auto.offset.reset});</li>
+ *   <li>its internal topics (store changelogs, repartition and subscription topics) are deleted;</li>
  *   <li>its local state ({@code <state dir>/<application id>}) is deleted;</li>
- *   <li>the topics it writes (derived topics, the dead-letter topic, the valid-observations topic) are
- *       deleted and recreated empty with the same partitions and topic configs, or, when kept, left
- *       as they are while the topics it also reads back are skipped to their end.</li>
+ *   <li>the topics the applications write (derived tables, dead-letter topics, the valid-observations
+ *       topic) are deleted and recreated empty with the same partitions and topic configs, or, when
+ *       kept, left as they are while the applications skip them to their end where they read them.</li>
  * </ul>
- * The topic roles come from the topology itself: a topic it only reads is an input, a topic it
- * writes is derived, a topic it writes and reads is intermediate. Internal topic names are computed
- * from the topology's store and topic names, so a rebuild's topics (another application id that
- * shares the prefix) are never touched. It refuses while the group has active members.
+ * Topic roles come from the topologies: a pipeline topic no application writes is an input, one
+ * some application writes is derived. Internal topic names are computed from each topology's store
+ * and topic names, so the topics of a rebuild (another application id sharing the prefix) are never
+ * touched. It refuses while any of the groups has active members.
  */
 public final class ApplicationReset {
 
@@ -65,72 +72,111 @@ public final class ApplicationReset {
     }
 
     /**
+     * One Kafka Streams application of the pipeline.
+     *
+     * @param applicationId its application id (= consumer group id)
+     * @param topology its topology
+     */
+    public record App(String applicationId, Topology topology) {
+    }
+
+    /**
+     * What a reset does to one application.
+     *
+     * @param applicationId the application (and consumer group) id
+     * @param groupExists whether the group has committed offsets or members
+     * @param inputTopics existing topics it reads that no application writes: rewound to their beginning
+     * @param intermediateTopics existing topics it reads that an application writes: skipped to their end when kept
+     * @param internalTopics existing internal topics: deleted
+     * @param localState its local state directory
+     * @param localStateExists whether it exists
+     */
+    public record AppPlan(String applicationId, boolean groupExists, Set<String> inputTopics, Set<String> intermediateTopics,
+                          Set<String> internalTopics, Path localState, boolean localStateExists) {
+
+        boolean empty() {
+            return !groupExists && internalTopics.isEmpty() && !localStateExists;
+        }
+    }
+
+    /**
      * What a reset will do.
      *
      * @param bootstrapServers the cluster
-     * @param applicationId the application (and consumer group) id
-     * @param groupExists whether the group has committed offsets or members
-     * @param inputTopics existing topics the application only reads: rewound to their beginning
-     * @param internalTopics existing internal topics: deleted
-     * @param localState the application's local state directory
-     * @param localStateExists whether it exists
-     * @param derivedTopics existing topics the application writes: deleted and recreated unless kept
-     * @param intermediateTopics derived topics the application also reads back
+     * @param apps what happens to each application
+     * @param derivedTopics existing topics the applications write: deleted and recreated unless kept
      * @param keepDerivedTopics keep the derived topics
      */
-    public record Plan(String bootstrapServers, String applicationId, boolean groupExists, Set<String> inputTopics,
-                       Set<String> internalTopics, Path localState, boolean localStateExists, Set<String> derivedTopics,
-                       Set<String> intermediateTopics, boolean keepDerivedTopics) {
+    public record Plan(String bootstrapServers, List<AppPlan> apps, Set<String> derivedTopics, boolean keepDerivedTopics) {
 
         /** Whether there is anything to delete. */
         public boolean empty() {
-            return !groupExists && internalTopics.isEmpty() && !localStateExists && (keepDerivedTopics || derivedTopics.isEmpty());
+            return apps.stream().allMatch(AppPlan::empty) && (keepDerivedTopics || derivedTopics.isEmpty());
+        }
+
+        /** Every input topic of every application. */
+        public Set<String> inputTopics() {
+            Set<String> all = new TreeSet<>();
+            apps.forEach(a -> all.addAll(a.inputTopics()));
+            return all;
         }
 
         /** A readable account of what will be deleted and what is kept. */
         public String describe() {
             StringBuilder sb = new StringBuilder();
-            sb.append("Reset of application '").append(applicationId).append("' on ").append(bootstrapServers)
-                    .append(": every table is rebuilt from the beginning of the input topics.\n");
-            sb.append("Deletes:\n");
-            sb.append("  consumer group offsets  ").append(groupExists ? "group '" + applicationId + "'" : "(none: group '" + applicationId + "' has no offsets)")
-                    .append(inputTopics.isEmpty() ? "" : "; then " + String.join(", ", inputTopics) + " start again at offset 0 (their beginning)")
-                    .append('\n');
-            sb.append("  internal topics         ").append(internalTopics.isEmpty() ? "(none exist)" : String.join(", ", internalTopics)).append('\n');
-            sb.append("  local state             ").append(localState).append(localStateExists ? "" : " (does not exist)").append('\n');
-            if (keepDerivedTopics) {
-                sb.append("Keeps (--keep-derived-topics):\n");
-                sb.append("  derived topics          ").append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics))
-                        .append(": the rebuilt rows are appended (compaction keeps the newest per key)").append('\n');
-                if (!intermediateTopics.isEmpty()) {
-                    sb.append("  ").append(String.join(", ", intermediateTopics))
-                            .append(": read again only from its current end (its old records are not processed twice)\n");
-                }
-            } else {
-                sb.append("  derived topics          ").append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics))
-                        .append(" (deleted and recreated empty, same partitions and configs)\n");
+            sb.append("Reset on ").append(bootstrapServers).append(": every table is rebuilt from the beginning of the input topics.\n");
+            for (AppPlan a : apps) {
+                sb.append("Application '").append(a.applicationId()).append("' - deletes:\n");
+                sb.append("  consumer group offsets  ").append(a.groupExists() ? "group '" + a.applicationId() + "'" : "(none: the group has no offsets)")
+                        .append(a.inputTopics().isEmpty() ? "" : "; then " + String.join(", ", a.inputTopics()) + " are read again from their beginning")
+                        .append('\n');
+                sb.append("  internal topics         ").append(a.internalTopics().isEmpty() ? "(none exist)" : String.join(", ", a.internalTopics())).append('\n');
+                sb.append("  local state             ").append(a.localState()).append(a.localStateExists() ? "" : " (does not exist)").append('\n');
             }
-            sb.append("Keeps: the input topics").append(inputTopics.isEmpty() ? "" : " " + String.join(", ", inputTopics))
-                    .append(" and everything in them (bad records reach the dead-letter topic again when reprocessed).\n");
+            if (keepDerivedTopics) {
+                sb.append("Keeps (--keep-derived-topics) the derived topics ").append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics))
+                        .append(": the rebuilt rows are appended (compaction keeps the newest per key); where an application reads one,")
+                        .append(" it starts at the current end, so old records are not processed twice.\n");
+            } else {
+                sb.append("Deletes and recreates empty (same partitions and configs) the derived topics:\n  ")
+                        .append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics)).append('\n');
+            }
+            sb.append("Keeps the input topics").append(inputTopics().isEmpty() ? "" : " " + String.join(", ", inputTopics()))
+                    .append(" and everything in them (bad records reach the dead-letter topics again when reprocessed).\n");
             return sb.toString();
         }
     }
 
+    /** The pipeline's applications: the foundation (with an optional cutoff) and the derived tables. */
+    public static List<App> applications(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions,
+                                         Optional<Instant> publishedUpTo) {
+        String derivedId = Pipeline.derivedApplicationId(config);
+        return List.of(new App(config.applicationId(), Pipeline.topology(topics, publishedUpTo)),
+                new App(derivedId, DerivedTopology.build(topics, definitions, Pipeline.streamsProperties(config, derivedId))));
+    }
+
+    /** Every non-internal topic of the pipeline: the catalogue's and the derived tables'. */
+    public static List<Topic<?, ?>> pipelineTopics(TopicCatalogue topics, DerivedDefinitions definitions) {
+        List<Topic<?, ?>> all = new ArrayList<>(topics.all());
+        all.addAll(DerivedTopics.all(topics, definitions));
+        return all;
+    }
+
     /**
      * The topics Kafka Streams creates for {@code topology} under {@code applicationId}: one changelog per
-     * store, plus every topic the topology reads or writes that is not in the catalogue (repartition and
+     * store, plus every topic the topology reads or writes that is not a pipeline topic (repartition and
      * foreign-key subscription topics). Some changelogs may not exist (logging disabled).
      */
-    public static Set<String> internalTopicNames(String applicationId, Topology topology, TopicCatalogue catalogue) {
-        Set<String> catalogued = names(catalogue.all());
+    public static Set<String> internalTopicNames(String applicationId, Topology topology, Collection<Topic<?, ?>> pipelineTopics) {
+        Set<String> named = names(pipelineTopics);
         Set<String> names = new TreeSet<>();
         for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
             for (TopologyDescription.Node n : s.nodes()) {
                 if (n instanceof TopologyDescription.Processor p) {
                     p.stores().forEach(store -> names.add(applicationId + "-" + store + "-changelog"));
                 } else if (n instanceof TopologyDescription.Source src && src.topicSet() != null) {
-                    src.topicSet().stream().filter(t -> !catalogued.contains(t)).forEach(t -> names.add(applicationId + "-" + t));
-                } else if (n instanceof TopologyDescription.Sink sink && sink.topic() != null && !catalogued.contains(sink.topic())) {
+                    src.topicSet().stream().filter(t -> !named.contains(t)).forEach(t -> names.add(applicationId + "-" + t));
+                } else if (n instanceof TopologyDescription.Sink sink && sink.topic() != null && !named.contains(sink.topic())) {
                     names.add(applicationId + "-" + sink.topic());
                 }
             }
@@ -138,25 +184,26 @@ public final class ApplicationReset {
         return names;
     }
 
-    /** Catalogue topics the topology reads and does not write. */
-    public static Set<String> inputTopics(Topology topology, TopicCatalogue catalogue) {
-        Set<String> in = new TreeSet<>(sources(topology));
-        in.removeAll(sinks(topology));
-        in.retainAll(names(catalogue.all()));
-        return in;
-    }
-
-    /** Catalogue topics the topology writes. */
-    public static Set<String> derivedTopics(Topology topology, TopicCatalogue catalogue) {
-        Set<String> out = new TreeSet<>(sinks(topology));
-        out.retainAll(names(catalogue.all()));
+    /** Pipeline topics some application writes. */
+    public static Set<String> derivedTopics(List<App> apps, Collection<Topic<?, ?>> pipelineTopics) {
+        Set<String> out = new TreeSet<>();
+        apps.forEach(a -> out.addAll(sinks(a.topology())));
+        out.retainAll(names(pipelineTopics));
         return out;
     }
 
-    /** Catalogue topics the topology writes and reads back. */
-    public static Set<String> intermediateTopics(Topology topology, TopicCatalogue catalogue) {
-        Set<String> both = derivedTopics(topology, catalogue);
-        both.retainAll(sources(topology));
+    /** Pipeline topics {@code app} reads that no application writes. */
+    public static Set<String> inputTopics(App app, List<App> apps, Collection<Topic<?, ?>> pipelineTopics) {
+        Set<String> in = new TreeSet<>(sources(app.topology()));
+        in.retainAll(names(pipelineTopics));
+        in.removeAll(derivedTopics(apps, pipelineTopics));
+        return in;
+    }
+
+    /** Pipeline topics {@code app} reads that some application writes. */
+    public static Set<String> intermediateTopics(App app, List<App> apps, Collection<Topic<?, ?>> pipelineTopics) {
+        Set<String> both = new TreeSet<>(sources(app.topology()));
+        both.retainAll(derivedTopics(apps, pipelineTopics));
         return both;
     }
 
@@ -182,76 +229,100 @@ public final class ApplicationReset {
         }
     }
 
+    /** Throws when any application has active members. */
+    public static void requireStopped(Admin admin, List<App> apps) throws InterruptedException {
+        for (App a : apps) {
+            List<String> members = activeMembers(admin, a.applicationId());
+            if (!members.isEmpty()) {
+                throw new ActiveMembersException(a.applicationId(), members);
+            }
+        }
+    }
+
     /** Looks at the cluster and the disk and says what a reset would do; changes nothing. */
-    public static Plan plan(Admin admin, String bootstrapServers, String applicationId, Path stateDir, Topology topology,
-                            TopicCatalogue catalogue, boolean keepDerivedTopics) throws InterruptedException {
+    public static Plan plan(Admin admin, String bootstrapServers, Path stateDir, List<App> apps,
+                            Collection<Topic<?, ?>> pipelineTopics, boolean keepDerivedTopics) throws InterruptedException {
         Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        Set<String> internal = new TreeSet<>(internalTopicNames(applicationId, topology, catalogue));
-        internal.retainAll(existing);
-        Set<String> inputs = new TreeSet<>(inputTopics(topology, catalogue));
-        inputs.retainAll(existing);
-        Set<String> derived = new TreeSet<>(derivedTopics(topology, catalogue));
+        List<AppPlan> plans = new ArrayList<>();
+        for (App a : apps) {
+            Set<String> internal = new TreeSet<>(internalTopicNames(a.applicationId(), a.topology(), pipelineTopics));
+            internal.retainAll(existing);
+            Set<String> inputs = new TreeSet<>(inputTopics(a, apps, pipelineTopics));
+            inputs.retainAll(existing);
+            Set<String> intermediate = new TreeSet<>(intermediateTopics(a, apps, pipelineTopics));
+            intermediate.retainAll(existing);
+            Path local = stateDir.resolve(a.applicationId());
+            plans.add(new AppPlan(a.applicationId(), groupExists(admin, a.applicationId()), inputs, intermediate, internal,
+                    local, Files.exists(local)));
+        }
+        Set<String> derived = new TreeSet<>(derivedTopics(apps, pipelineTopics));
         derived.retainAll(existing);
-        Set<String> intermediate = new TreeSet<>(intermediateTopics(topology, catalogue));
-        intermediate.retainAll(existing);
-        Path local = stateDir.resolve(applicationId);
-        return new Plan(bootstrapServers, applicationId, groupExists(admin, applicationId), inputs, internal, local,
-                Files.exists(local), derived, intermediate, keepDerivedTopics);
+        return new Plan(bootstrapServers, plans, derived, keepDerivedTopics);
     }
 
     /**
-     * Carries out a plan. Re-checks that the group has no members right before deleting it.
+     * Carries out a plan. Re-checks that no group has members right before deleting anything.
      *
-     * @param catalogue for the compaction setting of recreated topics
+     * @param pipelineTopics for the compaction setting of recreated topics
      * @param log told about each step
-     * @throws ActiveMembersException when the application is running
+     * @throws ActiveMembersException when an application is running
      */
-    public static void execute(Admin admin, Plan plan, TopicCatalogue catalogue, Consumer<String> log) throws InterruptedException {
-        List<String> members = activeMembers(admin, plan.applicationId());
-        if (!members.isEmpty()) {
-            throw new ActiveMembersException(plan.applicationId(), members);
-        }
-        awaitTransactionsCompleted(admin, plan.applicationId());
-        if (plan.groupExists()) {
-            try {
-                admin.deleteConsumerGroups(List.of(plan.applicationId())).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                log.accept("deleted consumer group " + plan.applicationId());
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof GroupNotEmptyException) {
-                    throw new ActiveMembersException(plan.applicationId(), List.of("(a member joined during the reset)"));
-                }
-                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw new IllegalStateException("cannot delete group " + plan.applicationId() + ": " + e.getCause().getMessage(), e.getCause());
-                }
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the cluster did not answer within " + TIMEOUT, e);
+    public static void execute(Admin admin, Plan plan, Collection<Topic<?, ?>> pipelineTopics, Consumer<String> log)
+            throws InterruptedException {
+        for (AppPlan a : plan.apps()) {
+            List<String> members = activeMembers(admin, a.applicationId());
+            if (!members.isEmpty()) {
+                throw new ActiveMembersException(a.applicationId(), members);
             }
         }
-        if (!plan.internalTopics().isEmpty()) {
-            deleteTopics(admin, plan.internalTopics());
-            log.accept("deleted internal topics " + String.join(", ", plan.internalTopics()));
+        for (AppPlan a : plan.apps()) {
+            awaitTransactionsCompleted(admin, a.applicationId());
+            if (a.groupExists()) {
+                deleteGroup(admin, a.applicationId());
+                log.accept("deleted consumer group " + a.applicationId());
+            }
+            if (!a.internalTopics().isEmpty()) {
+                deleteTopics(admin, a.internalTopics());
+                log.accept("deleted internal topics " + String.join(", ", a.internalTopics()));
+            }
         }
         if (!plan.keepDerivedTopics() && !plan.derivedTopics().isEmpty()) {
-            recreate(admin, plan.derivedTopics(), catalogue);
+            recreate(admin, plan.derivedTopics(), pipelineTopics);
             log.accept("recreated empty " + String.join(", ", plan.derivedTopics()));
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        offsets.putAll(offsets(admin, plan.inputTopics(), OffsetSpec.earliest()));
-        if (plan.keepDerivedTopics()) {
-            offsets.putAll(offsets(admin, plan.intermediateTopics(), OffsetSpec.latest()));
-        }
-        if (!offsets.isEmpty()) {
-            call(() -> admin.alterConsumerGroupOffsets(plan.applicationId(), offsets).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-            log.accept("set offsets of group " + plan.applicationId() + ": " + String.join(", ", plan.inputTopics()) + " to the beginning"
-                    + (plan.keepDerivedTopics() && !plan.intermediateTopics().isEmpty()
-                    ? ", " + String.join(", ", plan.intermediateTopics()) + " to the end" : ""));
-        }
-        if (Files.exists(plan.localState())) {
-            EmbeddedBroker.deleteTree(plan.localState());
-            if (Files.exists(plan.localState())) {
-                throw new IllegalStateException("could not delete " + plan.localState() + " (is a pipeline using it?)");
+        for (AppPlan a : plan.apps()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(offsets(admin, a.inputTopics(), OffsetSpec.earliest()));
+            if (plan.keepDerivedTopics()) {
+                offsets.putAll(offsets(admin, a.intermediateTopics(), OffsetSpec.latest()));
             }
-            log.accept("deleted local state " + plan.localState());
+            if (!offsets.isEmpty()) {
+                call(() -> admin.alterConsumerGroupOffsets(a.applicationId(), offsets).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                log.accept("set offsets of group " + a.applicationId() + ": " + String.join(", ", a.inputTopics()) + " to the beginning"
+                        + (plan.keepDerivedTopics() && !a.intermediateTopics().isEmpty()
+                        ? ", " + String.join(", ", a.intermediateTopics()) + " to the end" : ""));
+            }
+            if (Files.exists(a.localState())) {
+                EmbeddedBroker.deleteTree(a.localState());
+                if (Files.exists(a.localState())) {
+                    throw new IllegalStateException("could not delete " + a.localState() + " (is a pipeline using it?)");
+                }
+                log.accept("deleted local state " + a.localState());
+            }
+        }
+    }
+
+    private static void deleteGroup(Admin admin, String groupId) throws InterruptedException {
+        try {
+            admin.deleteConsumerGroups(List.of(groupId)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupNotEmptyException) {
+                throw new ActiveMembersException(groupId, List.of("(a member joined during the reset)"));
+            }
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw new IllegalStateException("cannot delete group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the cluster did not answer within " + TIMEOUT, e);
         }
     }
 
@@ -321,12 +392,12 @@ public final class ApplicationReset {
         return result;
     }
 
-    private static void recreate(Admin admin, Set<String> topics, TopicCatalogue catalogue) throws InterruptedException {
+    private static void recreate(Admin admin, Set<String> topics, Collection<Topic<?, ?>> pipelineTopics) throws InterruptedException {
         Map<String, TopicDescription> described = call(() -> admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs = call(() -> admin.describeConfigs(resources).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         Map<String, Boolean> compacted = new HashMap<>();
-        catalogue.all().forEach(t -> compacted.put(t.name(), t.compacted()));
+        pipelineTopics.forEach(t -> compacted.put(t.name(), t.compacted()));
         List<NewTopic> fresh = new ArrayList<>();
         for (String t : topics) {
             TopicDescription d = described.get(t);

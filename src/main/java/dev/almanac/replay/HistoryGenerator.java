@@ -38,6 +38,8 @@ public final class HistoryGenerator {
     private static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
     private static final double LATE_FRACTION = 0.10;
     private static final int REVISION_SPAN_DAYS = 540;
+    /** Publications never lie in the future (the validator rejects those): later vintages are squeezed before it. */
+    static final LocalDate LATEST_PUBLICATION = LocalDate.of(2026, 6, 30);
     private static final double SAME_DAY_FRACTION = 0.03;
     private static final double DUPLICATE_FRACTION = 0.002;
 
@@ -194,6 +196,11 @@ public final class HistoryGenerator {
                 day += r.nextDouble() < SAME_DAY_FRACTION ? 0 : Math.max(1, (int) Math.round(meanGap * r.nextDouble(0.5, 1.5)));
             }
             days[k] = day;
+        }
+        int cap = (int) ChronoUnit.DAYS.between(EPOCH, LATEST_PUBLICATION);
+        for (int k = v - 1; k >= 0; k--) {
+            int latest = k == v - 1 ? cap : days[k + 1];
+            days[k] = Math.min(days[k], latest);
         }
     }
 

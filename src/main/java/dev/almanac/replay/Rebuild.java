@@ -5,17 +5,20 @@ import dev.almanac.app.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.latest.FoundationTopology;
 import dev.almanac.latest.ValidationCounts;
+import dev.almanac.derived.definition.DerivedDefinitions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A shadow copy of the pipeline "as of" a date: its own application id ({@code <live id>-<prefix>})
  * and topic prefix, reading the live input topics but considering only observations published up to
- * the cutoff. The live pipeline, its topics, offsets and state are never touched.
+ * the cutoff. The live pipeline, its topics, offsets and state are never touched. The cutoff applies
+ * to observations (the foundation, and so every table derived from observations); registration
+ * events and regions are read as they are now.
  *
  * @param live the live pipeline's configuration
  * @param prefix the shadow's topic prefix
@@ -44,9 +47,14 @@ public record Rebuild(AlmanacConfig live, String prefix, Instant publishedUpTo) 
         return TopicCatalogue.create(prefix, liveTopics.serdes()).withInputsFrom(liveTopics);
     }
 
-    /** The shadow's topology: the whole pipeline with the cutoff. */
-    public Topology topology(TopicCatalogue shadowTopics) {
-        return Pipeline.topology(shadowTopics, Optional.of(publishedUpTo));
+    /** The shadow's applications (foundation with the cutoff, derived tables). */
+    public List<ApplicationReset.App> applications(TopicCatalogue shadowTopics, DerivedDefinitions definitions) {
+        return ApplicationReset.applications(config(), shadowTopics, definitions, Optional.of(publishedUpTo));
+    }
+
+    /** The shadow pipeline (not started). */
+    public Pipeline pipeline(TopicCatalogue shadowTopics, DerivedDefinitions definitions) {
+        return new Pipeline(config(), shadowTopics, definitions, Optional.of(publishedUpTo));
     }
 
     /**

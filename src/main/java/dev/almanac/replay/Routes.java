@@ -13,7 +13,7 @@ public record Routes(String observations, String registrations) {
 
     /** The input topics of {@code catalogue}. */
     public static Routes of(TopicCatalogue catalogue) {
-        return new Routes(catalogue.rawObservations().name(), catalogue.prefix() + ".registrations.raw");
+        return new Routes(catalogue.rawObservations().name(), catalogue.rawRegistrations().name());
     }
 
     /** The topic a line of this kind is sent to. */

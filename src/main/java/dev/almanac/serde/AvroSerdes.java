@@ -2,14 +2,20 @@ package dev.almanac.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -23,41 +29,83 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serdes for Avro specific records in the Confluent wire format. Schemas are registered under the
- * topic-name strategy subjects ({@code <topic>-key} / {@code <topic>-value}); ids are cached. Reading
- * resolves the writer's schema (looked up by id) against the reader's generated class, so producers on
- * an older or newer compatible schema interoperate.
+ * Serdes for Avro records in the Confluent wire format (magic byte 0, 4-byte big-endian schema id,
+ * Avro binary). Serializers register the writer's schema under the subject their
+ * {@link SubjectNameStrategy} names (by default {@code <topic>-key} / {@code <topic>-value}) and cache
+ * the id per (subject, schema). Deserializers look the writer's schema up by id (cached) and resolve it
+ * against their reader's schema, so producers on an older or newer compatible schema interoperate.
  */
 public final class AvroSerdes {
 
     private final SchemaRegistryClient registry;
+    private final SubjectNameStrategy subjects;
 
+    /** Serdes using the topic-name subject strategy. */
     public AvroSerdes(SchemaRegistryClient registry) {
+        this(registry, SubjectNameStrategy.TOPIC_NAME);
+    }
+
+    public AvroSerdes(SchemaRegistryClient registry, SubjectNameStrategy subjects) {
         this.registry = registry;
+        this.subjects = subjects;
     }
 
     public SchemaRegistryClient registry() {
         return registry;
     }
 
-    /** A serde for {@code type}, registering under {@code <topic>-key} or {@code <topic>-value}. */
-    public <T extends SpecificRecord> Serde<T> specific(Class<T> type, boolean isKey) {
-        Schema schema = SpecificData.get().getSchema(type);
-        return Serdes.serdeFrom(new SpecificSerializer<>(registry, schema, isKey), new SpecificDeserializer<>(registry, schema));
+    public SubjectNameStrategy subjectNameStrategy() {
+        return subjects;
     }
 
-    private static final class SpecificSerializer<T extends SpecificRecord> implements Serializer<T> {
-        private final SchemaRegistryClient registry;
-        private final Schema schema;
-        private final String suffix;
-        private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
-        private final SpecificDatumWriter<T> writer;
+    /** A serde for the specific record class {@code type}; reads resolve any writer schema to the class's schema. */
+    public <T extends SpecificRecord> Serde<T> specific(Class<T> type, boolean isKey) {
+        Schema schema = SpecificData.get().getSchema(type);
+        SpecificData model = SpecificData.getForSchema(schema);
+        return Serdes.serdeFrom(
+                new FramedSerializer<>(registry, subjects, isKey, r -> schema, s -> new SpecificDatumWriter<>(s, model)),
+                new FramedDeserializer<>(registry, schema, writer -> new SpecificDatumReader<>(writer, schema, model)));
+    }
 
-        SpecificSerializer(SchemaRegistryClient registry, Schema schema, boolean isKey) {
+    /**
+     * A serde for generic records. Writing uses each record's own schema. Reading returns records in
+     * the writer's schema (whatever version the producer used).
+     */
+    public Serde<GenericRecord> generic(boolean isKey) {
+        return Serdes.serdeFrom(genericSerializer(isKey),
+                new FramedDeserializer<>(registry, null, writer -> new GenericDatumReader<>(writer, writer, GenericData.get())));
+    }
+
+    /**
+     * A serde for generic records read as {@code readerSchema}: fields the writer lacks take their
+     * defaults, fields the reader lacks are skipped (Avro schema resolution).
+     */
+    public Serde<GenericRecord> generic(Schema readerSchema, boolean isKey) {
+        return Serdes.serdeFrom(genericSerializer(isKey),
+                new FramedDeserializer<>(registry, readerSchema, writer -> new GenericDatumReader<>(writer, readerSchema, GenericData.get())));
+    }
+
+    private Serializer<GenericRecord> genericSerializer(boolean isKey) {
+        return new FramedSerializer<>(registry, subjects, isKey, GenericContainer::getSchema, s -> new GenericDatumWriter<>(s, GenericData.get()));
+    }
+
+    /** Writes magic byte, id and Avro binary; registers each (subject, schema) once. */
+    private static final class FramedSerializer<T> implements Serializer<T> {
+        private final SchemaRegistryClient registry;
+        private final SubjectNameStrategy subjects;
+        private final boolean isKey;
+        private final Function<T, Schema> schemaOf;
+        private final Function<Schema, DatumWriter<T>> writerFor;
+        private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+        private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+        FramedSerializer(SchemaRegistryClient registry, SubjectNameStrategy subjects, boolean isKey,
+                         Function<T, Schema> schemaOf, Function<Schema, DatumWriter<T>> writerFor) {
             this.registry = registry;
-            this.schema = schema;
-            this.suffix = isKey ? "-key" : "-value";
-            this.writer = new SpecificDatumWriter<>(schema);
+            this.subjects = subjects;
+            this.isKey = isKey;
+            this.schemaOf = schemaOf;
+            this.writerFor = writerFor;
         }
 
         @Override
@@ -65,30 +113,57 @@ public final class AvroSerdes {
             if (data == null) {
                 return null;
             }
-            String subject = (topic == null ? schema.getFullName() : topic) + suffix;
-            int id = idBySubject.computeIfAbsent(subject, s -> registry.register(s, schema));
+            Schema schema = schemaOf.apply(data);
+            String subject = subjects.subject(topic, isKey, schema);
+            int id;
+            try {
+                id = ids.computeIfAbsent(new SubjectSchema(subject, schema), k -> registry.register(k.subject(), k.schema()));
+            } catch (RuntimeException e) {
+                throw new SerializationException("cannot register schema " + schema.getFullName() + " under subject '"
+                        + subject + "': " + e.getMessage(), e);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             out.write(WireFormat.MAGIC);
             out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             try {
-                writer.write(data, encoder);
+                writers.computeIfAbsent(schema, writerFor).write(data, encoder);
                 encoder.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
             }
             return out.toByteArray();
         }
     }
 
-    private static final class SpecificDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+    /** Reads the id, fetches the writer's schema once per id, and resolves it to the reader's. */
+    private static final class FramedDeserializer<T> implements Deserializer<T> {
         private final SchemaRegistryClient registry;
         private final Schema readerSchema;
+        private final Function<Schema, DatumReader<T>> readerFor;
         private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
-        SpecificDeserializer(SchemaRegistryClient registry, Schema readerSchema) {
+        FramedDeserializer(SchemaRegistryClient registry, Schema readerSchema, Function<Schema, DatumReader<T>> readerFor) {
             this.registry = registry;
             this.readerSchema = readerSchema;
+            this.readerFor = readerFor;
+        }
+
+        /**
+         * The writer's schema. A record whose id the registry does not know, but which is the
+         * fingerprint id of our own reader schema, was written through an in-process registry in an
+         * earlier run (state restored from a changelog, a topic written by another JVM): the
+         * fingerprint identifies the schema exactly.
+         */
+        private Schema writerSchema(int id) {
+            try {
+                return registry.byId(id);
+            } catch (SchemaRegistryClient.UnknownSchemaException e) {
+                if (readerSchema != null && SchemaIds.idOf(readerSchema) == id) {
+                    return readerSchema;
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -100,8 +175,12 @@ public final class AvroSerdes {
                 throw new SerializationException("not Confluent wire format: expected magic byte 0 and a 4-byte schema id");
             }
             int id = WireFormat.schemaId(bytes);
-            DatumReader<T> reader = readers.computeIfAbsent(id,
-                    i -> new SpecificDatumReader<>(registry.byId(i), readerSchema));
+            DatumReader<T> reader;
+            try {
+                reader = readers.computeIfAbsent(id, i -> readerFor.apply(writerSchema(i)));
+            } catch (RuntimeException e) {
+                throw new SerializationException("cannot resolve writer schema id " + id + ": " + e.getMessage(), e);
+            }
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_LENGTH,
                     bytes.length - WireFormat.HEADER_LENGTH, null);
             try {
@@ -110,5 +189,8 @@ public final class AvroSerdes {
                 throw new SerializationException("cannot decode Avro record with schema id " + id + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
     }
 }

@@ -6,10 +6,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * An in-process registry. Ids are derived from the schema's parsing-canonical-form fingerprint
- * (CRC-64-AVRO folded to 31 bits), so separate processes that know the same schemas agree on ids
- * without talking to each other: a record written by {@code almanac produce} in one JVM decodes in
- * {@code almanac run} in another.
+ * An in-process registry without storage or compatibility checks. Ids are {@link SchemaIds#idOf
+ * deterministic}, so separate processes that know the same schemas agree on ids without talking to
+ * each other (a record written by {@code almanac produce} in one JVM decodes in {@code almanac run}
+ * in another), and they are the ids the embedded registry prefers, so records written through this
+ * class decode against the embedded registry too.
  */
 public final class LocalSchemaRegistry implements SchemaRegistryClient {
 
@@ -36,10 +37,8 @@ public final class LocalSchemaRegistry implements SchemaRegistryClient {
         return schema;
     }
 
-    /** The deterministic id this registry gives a schema: a positive 31-bit fold of its 64-bit fingerprint. */
+    /** The deterministic id this registry gives a schema, see {@link SchemaIds#idOf}. */
     public static int idOf(Schema schema) {
-        long fp = SchemaNormalization.parsingFingerprint64(schema);
-        int folded = (int) (fp ^ (fp >>> 32)) & 0x7fffffff;
-        return folded == 0 ? 1 : folded;
+        return SchemaIds.idOf(schema);
     }
 }

@@ -18,10 +18,10 @@ public interface SchemaRegistryClient {
      */
     Schema byId(int id);
 
-    /** Raised when a schema id cannot be resolved. */
-    final class UnknownSchemaException extends RuntimeException {
+    /** Raised when a schema id cannot be resolved (the registry's 40403). */
+    final class UnknownSchemaException extends SchemaRegistryException {
         public UnknownSchemaException(int id) {
-            super("no schema is registered with id " + id);
+            super(404, SCHEMA_NOT_FOUND, "Schema " + id + " not found: no schema is registered with id " + id + ".");
         }
     }
 }

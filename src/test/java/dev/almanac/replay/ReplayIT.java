@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.almanac.app.AlmanacConfig;
 import dev.almanac.app.Pipeline;
 import dev.almanac.app.Queryable;
-import dev.almanac.app.Settle;
 import dev.almanac.app.TopicAdmin;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.SeriesKey;
 import dev.almanac.cli.Main;
+import dev.almanac.derived.DerivedTopics;
+import dev.almanac.kafka.TableReader;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.latest.FoundationTopology;
@@ -22,6 +23,7 @@ import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.testing.KafkaCluster;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,20 +35,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -67,7 +61,7 @@ class ReplayIT {
     private static final AvroSerdes SERDES = new AvroSerdes(new LocalSchemaRegistry());
     private static final Duration SETTLE = Duration.ofMinutes(4);
 
-    private static KafkaClusterTestKit cluster;
+    private static KafkaCluster cluster;
     private static String bootstrap;
 
     @TempDir
@@ -75,19 +69,7 @@ class ReplayIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "4")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "4")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = KafkaCluster.start(1);
         bootstrap = cluster.bootstrapServers();
     }
 
@@ -109,12 +91,26 @@ class ReplayIT {
         return args.toArray(String[]::new);
     }
 
-    /** Both tables of a running pipeline as text, sorted by key. */
-    record Tables(Map<String, String> latest, Map<String, String> current) {
+    /**
+     * Every table of a running pipeline as text, sorted by key: the foundation's from its stores, the
+     * derived tables from their topics, read as a subscriber would.
+     */
+    record Tables(Map<String, String> latest, Map<String, String> current, Map<String, Map<String, String>> derived) {
     }
 
     private static Tables tables(Pipeline p) {
-        return new Tables(dump(p.keyValueStore(FoundationTopology.LATEST_TABLE_STORE)), dump(p.keyValueStore(FoundationTopology.CURRENT_STORE)));
+        Map<String, Map<String, String>> derived = new TreeMap<>();
+        for (Topic<?, ?> t : DerivedTopics.all(p.topics(), p.definitions())) {
+            derived.put(t.name().substring(p.topics().prefix().length()), text(TableReader.read(bootstrap, t, Duration.ofMinutes(1))));
+        }
+        return new Tables(dump(p.keyValueStore(FoundationTopology.LATEST_TABLE_STORE)), dump(p.keyValueStore(FoundationTopology.CURRENT_STORE)),
+                derived);
+    }
+
+    private static <K, V> Map<String, String> text(Map<K, V> table) {
+        Map<String, String> rows = new TreeMap<>();
+        table.forEach((k, v) -> rows.put(String.valueOf(k), String.valueOf(v)));
+        return rows;
     }
 
     private static <K, V> Map<String, String> dump(ReadOnlyKeyValueStore<K, V> store) {
@@ -133,45 +129,13 @@ class ReplayIT {
         if (replayArgs.length > 0) {
             assertEquals(0, Main.execute(kafkaArgs(c, replayArgs)));
         }
-        try (Settle settle = new Settle(bootstrap)) {
-            settle.await(c.applicationId(), Settle.sourceTopics(p.topology()), SETTLE);
-        }
+        p.awaitSettled(SETTLE);
         Queryable.await(p, SETTLE);
         return p;
     }
 
-    /** A compacted topic's contents as a table: the last value per key, read committed. */
     private static <K, V> Map<K, V> fold(Topic<K, V> topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Deserializer<K> kd = topic.keySerde().deserializer();
-        Deserializer<V> vd = topic.valueSerde().deserializer();
-        Map<K, V> table = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    K k = kd.deserialize(r.topic(), r.key());
-                    if (r.value() == null) {
-                        table.remove(k);
-                    } else {
-                        table.put(k, vd.deserialize(r.topic(), r.value()));
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic.name() + " to its end");
-                }
-            }
-        }
-        return table;
+        return TableReader.read(bootstrap, topic, Duration.ofMinutes(1));
     }
 
     @Test

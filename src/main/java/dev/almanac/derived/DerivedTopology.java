@@ -1,0 +1,63 @@
+package dev.almanac.derived;
+
+import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.series.SeriesTopology;
+import dev.almanac.derived.share.ShareTopology;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.registration.RegistrationTopology;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The derived tables (shares, de-cumulated periods, growth, conflicts, registration counts), built from
+ * the definitions. A pure function: adds nodes, does no I/O.
+ *
+ * <p>It only reads topics ({@code latest}, {@code observations.valid}, {@code regions},
+ * {@code registrations.raw}) and never the foundation's stores, so it runs as an application of its own
+ * (application id {@code <app>-derived}) beside the foundation. It cannot share one {@link Topology}
+ * with the foundation: both read {@code observations.valid}, and a topic can feed only one source node.
+ */
+public final class DerivedTopology {
+
+    private DerivedTopology() {
+    }
+
+    /** Adds every table of {@code definitions} to {@code builder}. */
+    public static void addTo(StreamsBuilder builder, TopicCatalogue topics, DerivedDefinitions definitions) {
+        Sources sources = new Sources(builder, topics);
+        for (TableDefinition table : definitions.tables()) {
+            if (table instanceof TableDefinition.Shares s) {
+                ShareTopology.addTo(sources, s);
+            } else if (table instanceof TableDefinition.Periods p) {
+                SeriesTopology.addTo(sources, p);
+            } else if (table instanceof TableDefinition.Growth g) {
+                SeriesTopology.addTo(sources, g);
+            } else if (table instanceof TableDefinition.Conflicts c) {
+                ConflictTopology.addTo(sources, c);
+            } else if (table instanceof TableDefinition.Registrations r) {
+                RegistrationTopology.addTo(sources, r);
+            }
+        }
+    }
+
+    /**
+     * The derived tables as a topology of their own. {@code streamsProperties} are those the application
+     * runs with (they decide, e.g., whether unnamed internal resources are refused).
+     */
+    public static Topology build(TopicCatalogue topics, DerivedDefinitions definitions, Properties streamsProperties) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, definitions);
+        return builder.build(streamsProperties);
+    }
+
+    /** Properties that make building fail on any auto-named internal resource, as the application runs. */
+    public static Properties strictNaming() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        return p;
+    }
+}

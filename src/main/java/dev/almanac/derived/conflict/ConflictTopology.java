@@ -1,0 +1,51 @@
+package dev.almanac.derived.conflict;
+
+import dev.almanac.avro.Conflict;
+import dev.almanac.avro.ConflictKey;
+import dev.almanac.avro.ConflictState;
+import dev.almanac.avro.SeriesKey;
+import dev.almanac.derived.Sources;
+import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.kafka.Topic;
+import dev.almanac.kafka.TopicCatalogue;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Conflicts and suspicious jumps, from every valid observation (not only the latest winners):
+ * <pre>
+ * observations.valid ─▶ detect (per-series state) ─▶ &lt;prefix&gt;.&lt;name&gt; (+ &lt;name&gt;-store)
+ * </pre>
+ */
+public final class ConflictTopology {
+
+    private ConflictTopology() {
+    }
+
+    public static Topic<ConflictKey, Conflict> topic(TopicCatalogue topics, TableDefinition.Conflicts def) {
+        return topics.derived(def.name(), null, topics.serdes().specific(ConflictKey.class, true),
+                topics.serdes().specific(Conflict.class, false));
+    }
+
+    /** Queryable store: {@link ConflictKey} → {@link Conflict}. */
+    public static String store(TableDefinition.Conflicts def) {
+        return def.name() + "-store";
+    }
+
+    static String seriesStore(TableDefinition.Conflicts def) {
+        return def.name() + "-series-store";
+    }
+
+    public static void addTo(Sources sources, TableDefinition.Conflicts def) {
+        TopicCatalogue topics = sources.topics();
+        Topic<ConflictKey, Conflict> out = topic(topics, def);
+        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seriesStore(def)),
+                topics.serdes().specific(SeriesKey.class, true), topics.serdes().specific(ConflictState.class, false)));
+        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
+                out.keySerde(), out.valueSerde()));
+        sources.valid()
+                .process(() -> new ConflictProcessor(def), Named.as(def.name() + "-detect"), seriesStore(def), store(def))
+                .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(def.name() + "-sink"));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.almanac.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.almanac.testing.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code almanac demo --once} end to end: the embedded child-JVM broker, the pipeline, the bundled data. */
+class DemoIT {
+
+    @Test
+    @Timeout(240)
+    void shouldPrintTablesAndCountsWhenDemoRunsOnce(@TempDir Path home) throws Exception {
+        System.setProperty("almanac.home", home.toString());
+        System.setProperty("almanac.repo", Fixtures.repo().toString());
+        int lines = Fixtures.bundledObservations().size();
+        String first = runDemo("--fresh");
+        assertTrue(first.contains("Validation (this run): read " + lines + ", accepted " + lines + ", rejected 0"), first);
+        assertTrue(first.contains("Latest table: "), first);
+        assertTrue(first.matches("(?s).*registered_llm_count\\s+CN-BJ\\s+asof:2025-12-31\\s+209\\s+count.*"), first);
+        assertTrue(first.matches("(?s).*gdp\\s+CN-BJ\\s+2025\\s+5.2073万亿\\s+CNY\\s+exact\\s+2026-01-26.*"), first);
+        assertTrue(Files.exists(home.resolve("broker/logs/meta.properties")));
+        assertTrue(Files.notExists(home.resolve("broker/address")), "the address file goes with the broker");
+
+        String second = runDemo();
+        assertTrue(second.contains("Validation (all runs on this broker): read " + 2 * lines), "the broker's data was reused:\n" + second);
+    }
+
+    private static String runDemo(String... extra) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            String[] args = new String[extra.length + 2];
+            args[0] = "demo";
+            args[1] = "--once";
+            System.arraycopy(extra, 0, args, 2, extra.length);
+            assertEquals(0, Main.execute(args), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.almanac.derived;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.almanac.avro.Conflict;
+import dev.almanac.avro.ConflictKey;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ModelRegistration;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.avro.Region;
+import dev.almanac.avro.RegistrationCount;
+import dev.almanac.avro.RegistrationMonth;
+import dev.almanac.avro.RegistrationReconciliation;
+import dev.almanac.avro.RegistrationRolling;
+import dev.almanac.avro.ShareOfParent;
+import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.series.SeriesTopology;
+import dev.almanac.derived.share.ShareTopology;
+import dev.almanac.latest.FoundationTopology;
+import dev.almanac.region.RegionJson;
+import dev.almanac.registration.RegistrationGenerator;
+import dev.almanac.registration.RegistrationJson;
+import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bundled dataset through the foundation and then the derived tables (two drivers, as two
+ * applications), rendered as the demo shows them. The rendered text is printed: docs/derived.md quotes it.
+ */
+class BundledDataDerivedTest {
+
+    @Test
+    void shouldDeriveTablesFromTheBundledDataWhenReplayed() throws Exception {
+        try (DerivedDriver d = new DerivedDriver()) {
+            Properties p = new Properties();
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, "foundation-for-derived-test");
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("foundation-for-derived").toString());
+            try (TopologyTestDriver foundation = new TopologyTestDriver(FoundationTopology.build(d.topics), p)) {
+                var raw = foundation.createInputTopic(d.topics.rawObservations().name(),
+                        d.topics.rawObservations().keySerde().serializer(), d.topics.rawObservations().valueSerde().serializer());
+                var valid = foundation.createOutputTopic(d.topics.validObservations().name(),
+                        d.topics.validObservations().keySerde().deserializer(), d.topics.validObservations().valueSerde().deserializer());
+                var latest = foundation.createOutputTopic(d.topics.latest().name(),
+                        d.topics.latest().keySerde().deserializer(), d.topics.latest().valueSerde().deserializer());
+                for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
+                    d.regions.pipeInput(r.getCode(), r);
+                }
+                Fixtures.bundledObservations().forEach(l -> raw.pipeInput(null, l.getBytes(StandardCharsets.UTF_8)));
+                for (TestRecord<ObservationKey, IndicatorObservation> r : valid.readRecordsToList()) {
+                    d.valid.pipeInput(r);
+                }
+                for (TestRecord<ObservationKey, IndicatorObservation> r : latest.readRecordsToList()) {
+                    d.latest.pipeInput(r);
+                }
+            }
+            List<ModelRegistration> generated = RegistrationGenerator.generate(RegistrationGenerator.beijing(627, 42,
+                    RegistrationGenerator.anchors(Fixtures.bundledObservations().stream()
+                            .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
+            generated.forEach(r -> d.registrationJson(RegistrationJson.toJson(r)));
+
+            var defs = d.definitions;
+            Map<ObservationKey, ShareOfParent> shares = DerivedDriver.table(d.output(ShareTopology.topic(d.topics, defs.tables(TableDefinition.Shares.class).get(0))));
+            var periods = DerivedDriver.table(d.output(SeriesTopology.topic(d.topics, defs.tables(TableDefinition.Periods.class).get(0))));
+            var growth = DerivedDriver.table(d.output(SeriesTopology.topic(d.topics, defs.tables(TableDefinition.Growth.class).get(0))));
+            Map<ConflictKey, Conflict> conflicts = DerivedDriver.table(d.output(ConflictTopology.topic(d.topics, defs.tables(TableDefinition.Conflicts.class).get(0))));
+            var reg = RegistrationTopology.topics(d.topics, defs.registrations().orElseThrow());
+            Map<String, RegistrationCount> cumulative = DerivedDriver.table(d.output(reg.cumulative()));
+            Map<String, RegistrationRolling> rolling = DerivedDriver.table(d.output(reg.rolling()));
+            var monthly = DerivedDriver.table(d.output(reg.monthly()));
+            Map<ObservationKey, RegistrationReconciliation> reconciliation = DerivedDriver.table(d.output(reg.reconciliation()));
+
+            String text = String.join("\n", DerivedText.shares(shares.values(), 10), DerivedText.periods(periods.values(), 10),
+                    DerivedText.growth(growth.values(), 10), DerivedText.conflicts(conflicts.values(), 10),
+                    DerivedText.registrationCounts(cumulative.values(), rolling.values(), 8),
+                    DerivedText.registrationMonths(monthly.values(), 5), DerivedText.reconciliation(reconciliation.values(), 5));
+            System.out.println(text);
+
+            assertEquals(100 * 1.88 / 5.67, shares.get(new ObservationKey("gdp", "CN-SH-PD", "2025")).getValue(), 1e-9);
+            assertTrue(text.contains("CN-SH-PD  CN-SH  2025    ~33.16 %"), text);
+            assertTrue(conflicts.values().stream().anyMatch(c -> c.getIndicator().equals("national_key_labs")));
+            assertEquals(209, reconciliation.get(new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-31")).getCounted());
+            assertEquals(627, cumulative.get("CN").getCount());
+            assertEquals(627, monthly.values().stream().mapToLong(RegistrationMonth::getCount).sum(),
+                    "the generator stays within the grace period: no registration misses its month");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.almanac.derived;
+
+import static dev.almanac.derived.DerivedDriver.obs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.almanac.avro.Conflict;
+import dev.almanac.avro.ConflictKey;
+import dev.almanac.avro.Qualifier;
+import dev.almanac.derived.conflict.ConflictDetector;
+import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.definition.TableDefinition;
+import java.util.Map;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConflictTopologyTest {
+
+    private DerivedDriver d;
+    private TableDefinition.Conflicts def;
+    private TestOutputTopic<ConflictKey, Conflict> conflicts;
+
+    @BeforeEach
+    void setUp() {
+        d = new DerivedDriver();
+        def = d.definitions.tables(TableDefinition.Conflicts.class).get(0);
+        conflicts = d.output(ConflictTopology.topic(d.topics, def));
+    }
+
+    @AfterEach
+    void tearDown() {
+        d.close();
+    }
+
+    private Map<ConflictKey, Conflict> kinds(String kind) {
+        Map<ConflictKey, Conflict> all = DerivedDriver.table(conflicts);
+        all.keySet().removeIf(k -> !k.getKind().equals(kind));
+        return all;
+    }
+
+    @Test
+    void shouldReportConflictWhenExactAndLowerBoundCannotBothHold() {
+        d.valid(obs("a", "ai_enterprise_national_share", "CN-BJ", "asof:2025-06-23", 40, "percent", Qualifier.exact, "2025-06-23"));
+        d.valid(obs("b", "ai_enterprise_national_share", "CN-BJ", "asof:2025-06-23", 50, "percent", Qualifier.more_than, "2025-07-01"));
+
+        Map<ConflictKey, Conflict> found = kinds(ConflictDetector.CONFLICT);
+        assertEquals(1, found.size());
+        Conflict c = found.values().iterator().next();
+        assertEquals("a", c.getFirstId());
+        assertEquals("b", c.getSecondId());
+        assertEquals(c, d.driver.getKeyValueStore(ConflictTopology.store(def)).get(found.keySet().iterator().next()));
+    }
+
+    @Test
+    void shouldNotReportConflictWhenALowerBoundIsBelowAnExactValue() {
+        d.valid(obs("a", "registered_llm_count", "CN", "asof:2025-12-31", 2400, "count", Qualifier.more_than, "2026-01-05"));
+        d.valid(obs("b", "registered_llm_count", "CN", "asof:2025-12-31", 2500, "count", Qualifier.exact, "2026-01-10"));
+        assertTrue(DerivedDriver.table(conflicts).isEmpty());
+    }
+
+    @Test
+    void shouldNotReportConflictWhenValuesDifferOnlyByRounding() {
+        d.valid(obs("a001-001", "gdp", "CN-BJ", "2025", 52073.4e8, "CNY", Qualifier.exact, "2026-01-21"));
+        d.valid(obs("a003-003", "gdp", "CN-BJ", "2025", 5.2073e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertTrue(DerivedDriver.table(conflicts).isEmpty());
+    }
+
+    @Test
+    void shouldReportConflictWhenTwoExactValuesDisagreeWithinTheWindow() {
+        d.valid(obs("a", "gdp", "CN-BJ", "2025", 5.2e12, "CNY", Qualifier.exact, "2026-01-21"));
+        d.valid(obs("b", "gdp", "CN-BJ", "2025", 5.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertEquals(1, kinds(ConflictDetector.CONFLICT).size());
+    }
+
+    @Test
+    void shouldNotReportConflictWhenTheVintagesAreFurtherApartThanTheWindow() {
+        d.valid(obs("a000-006", "gdp", "CN-BJ", "2025", 5.0e12, "CNY", Qualifier.exact, "2025-12-08"));
+        d.valid(obs("a001-001", "gdp", "CN-BJ", "2025", 5.20734e12, "CNY", Qualifier.exact, "2026-01-21"));
+        assertTrue(kinds(ConflictDetector.CONFLICT).isEmpty(), "44 days apart: a revision, not a conflict");
+    }
+
+    @Test
+    void shouldAcceptApproximateValuesWithinTheirTolerance() {
+        d.valid(obs("a", "unicorn_count", "CN-BJ", "asof:2025-12-31", 115, "count", Qualifier.approx, "2026-01-05"));
+        d.valid(obs("b", "unicorn_count", "CN-BJ", "asof:2025-12-31", 120, "count", Qualifier.exact, "2026-01-06"));
+        assertTrue(DerivedDriver.table(conflicts).isEmpty());
+    }
+
+    @Test
+    void shouldReportPeriodJumpWhenConsecutivePeriodsChangeByTheFactor() {
+        d.valid(obs("a004-019", "national_key_labs", "CN-BJ", "asof:2025-04-03", 77, "count", Qualifier.exact, "2025-04-03"));
+        d.valid(obs("a003-035", "national_key_labs", "CN-BJ", "asof:2025-12-31", 145, "count", Qualifier.exact, "2026-01-26"));
+
+        Map<ConflictKey, Conflict> jumps = kinds(ConflictDetector.PERIOD_JUMP);
+        assertEquals(1, jumps.size());
+        Conflict j = jumps.values().iterator().next();
+        assertEquals("a004-019", j.getFirstId());
+        assertEquals("a003-035", j.getSecondId());
+        assertEquals(145.0 / 77, j.getRatio(), 1e-9);
+    }
+
+    @Test
+    void shouldRetractPeriodJumpWhenAPeriodInBetweenArrives() {
+        d.valid(obs("a", "national_key_labs", "CN-BJ", "asof:2025-04-03", 77, "count", Qualifier.exact, "2025-04-03"));
+        d.valid(obs("c", "national_key_labs", "CN-BJ", "asof:2025-12-31", 145, "count", Qualifier.exact, "2026-01-26"));
+        d.valid(obs("b", "national_key_labs", "CN-BJ", "asof:2025-08-31", 110, "count", Qualifier.exact, "2025-09-05"));
+        assertTrue(kinds(ConflictDetector.PERIOD_JUMP).isEmpty(), "77 → 110 → 145: no single step reaches ×1.5");
+    }
+
+    @Test
+    void shouldReportRevisionJumpWhenAVintageRevisesByTheFactor() {
+        d.valid(obs("a", "ai_core_industry_size", "CN-BJ", "2024", 3.0e11, "CNY", Qualifier.exact, "2025-01-10"));
+        d.valid(obs("b", "ai_core_industry_size", "CN-BJ", "2024", 4.6e11, "CNY", Qualifier.exact, "2025-06-23"));
+        assertEquals(1, kinds(ConflictDetector.REVISION_JUMP).size());
+        assertTrue(kinds(ConflictDetector.CONFLICT).isEmpty());
+    }
+
+    @Test
+    void shouldSkipJumpsForRatesWhenTheirUnitIsExcluded() {
+        d.valid(obs("a", "gdp_growth_real", "CN-BJ", "2024", 2.0, "percent", Qualifier.exact, "2025-01-10"));
+        d.valid(obs("b", "gdp_growth_real", "CN-BJ", "2025", 5.4, "percent", Qualifier.exact, "2026-01-21"));
+        assertTrue(DerivedDriver.table(conflicts).isEmpty());
+    }
+
+    @Test
+    void shouldFindTheSameConflictsWhenObservationsArriveInAnotherOrder() {
+        try (DerivedDriver other = new DerivedDriver()) {
+            var out = other.output(ConflictTopology.topic(other.topics, def));
+            var a = obs("a", "x_count", "CN", "asof:2025-06-30", 100, "count", Qualifier.exact, "2025-07-01");
+            var b = obs("b", "x_count", "CN", "asof:2025-06-30", 80, "count", Qualifier.exact, "2025-07-10");
+            var c = obs("c", "x_count", "CN", "asof:2025-12-31", 200, "count", Qualifier.exact, "2026-01-10");
+            d.valid(a);
+            d.valid(b);
+            d.valid(c);
+            other.valid(c);
+            other.valid(b);
+            other.valid(a);
+            assertEquals(DerivedDriver.table(conflicts), DerivedDriver.table(out));
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.almanac.derived;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.app.Pipeline;
+import dev.almanac.app.TopicAdmin;
+import dev.almanac.avro.Conflict;
+import dev.almanac.avro.ConflictKey;
+import dev.almanac.avro.ModelRegistration;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.avro.Qualifier;
+import dev.almanac.avro.Region;
+import dev.almanac.avro.RegistrationCount;
+import dev.almanac.avro.RegistrationReconciliation;
+import dev.almanac.avro.ShareOfParent;
+import dev.almanac.derived.conflict.ConflictDetector;
+import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.share.ShareTopology;
+import dev.almanac.ingest.RawProducer;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.latest.ValidationCounts;
+import dev.almanac.region.RegionJson;
+import dev.almanac.registration.RegistrationGenerator;
+import dev.almanac.registration.RegistrationJson;
+import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.testing.Fixtures;
+import dev.almanac.testing.KafkaCluster;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The derived tables on a real broker, run as their own application beside the foundation (as the
+ * pipeline runs them): the bundled observations and regions plus a generated registration stream in,
+ * derived topics out in Confluent wire format.
+ */
+@Timeout(300)
+class DerivedPipelineIT {
+
+    private static KafkaCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KafkaCluster.start(1);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void shouldPublishDerivedTablesWhenBundledDataAndGeneratedRegistrationsAreReplayed(@TempDir Path state) throws Exception {
+        AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state.resolve("foundation"))
+                .withApplicationId("derived-it").withTopicPrefix("dit");
+        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+        DerivedDefinitions defs = DerivedDefinitions.load(Path.of(DerivedDefinitions.BUNDLED));
+        TableDefinition.Registrations registrations = defs.registrations().orElseThrow();
+        List<ModelRegistration> generated = RegistrationGenerator.generate(
+                RegistrationGenerator.beijing(627, 42, RegistrationGeneratorAnchors.bundled()));
+
+        try (Pipeline foundation = new Pipeline(config, topics).start(Duration.ofSeconds(60))) {
+            try (Admin admin = TopicAdmin.admin(cluster.bootstrapServers())) {
+                TopicAdmin.ensureTopics(admin, DerivedTopics.all(topics, defs), config.partitions(), (short) 1);
+            }
+            AlmanacConfig derivedConfig = config.withApplicationId(config.applicationId() + "-derived").withStateDir(state.resolve("derived"));
+            Properties props = Pipeline.streamsProperties(derivedConfig);
+            try (KafkaStreams derived = new KafkaStreams(DerivedTopology.build(topics, defs, props), props)) {
+                derived.start();
+
+                try (KafkaProducer<String, Region> producer = new KafkaProducer<>(producerProps(),
+                        topics.regions().keySerde().serializer(), topics.regions().valueSerde().serializer())) {
+                    for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
+                        producer.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r));
+                    }
+                }
+                try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+                    Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
+                    generated.forEach(r -> producer.sendLine(topics.rawRegistrations().name(), RegistrationJson.toJson(r)));
+                    producer.sendLine(topics.rawRegistrations().name(), "{\"id\": \"broken\"}");
+                    producer.flush();
+                }
+
+                ObservationKey pudong = new ObservationKey("gdp", "CN-SH-PD", "2025");
+                ShareOfParent share = await(() -> this.<ObservationKey, ShareOfParent>store(derived,
+                        ShareTopology.store(defs.tables(TableDefinition.Shares.class).get(0))).get(pudong), "Pudong's GDP share");
+                assertEquals(100 * 1.88 / 5.67, share.getValue(), 1e-9);
+                assertEquals(Qualifier.estimate, share.getQualifier());
+                assertEquals(List.of("a003-005", "a003-001"), share.getInputIds());
+
+                ObservationKey endOf2025 = new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-31");
+                RegistrationReconciliation rec = await(() -> {
+                    RegistrationReconciliation r = this.<ObservationKey, RegistrationReconciliation>store(derived,
+                            RegistrationTopology.reconciliationStore(registrations)).get(endOf2025);
+                    return r != null && r.getCounted() == 209 ? r : null;
+                }, "Beijing's counted registrations to reach the reported 209");
+                assertEquals(0.0, rec.getDifference());
+                assertTrue(rec.getConsistent());
+                var recStore = this.<ObservationKey, RegistrationReconciliation>store(derived, RegistrationTopology.reconciliationStore(registrations));
+                assertEquals(132, recStore.get(new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-06-23")).getCounted());
+                assertEquals(183, recStore.get(new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-08")).getCounted());
+
+                RegistrationCount world = await(() -> {
+                    RegistrationCount c = this.<String, RegistrationCount>store(derived, RegistrationTopology.cumulativeStore(registrations)).get("WORLD");
+                    return c != null && c.getCount() == 627 ? c : null;
+                }, "every generated registration rolled up to WORLD");
+                assertEquals(627, world.getCount());
+                ValidationCounts counts = await(() -> {
+                    ValidationCounts c = ValidationCounts.sum(store(derived, RegistrationTopology.validationCountsStore(registrations)));
+                    return c.rejected() == 1 ? c : null;
+                }, "the broken registration to be dead-lettered");
+                assertEquals(627, counts.accepted());
+
+                Conflict jump = await(() -> {
+                    List<Conflict> found = new ArrayList<>();
+                    this.<ConflictKey, Conflict>store(derived, ConflictTopology.store(defs.tables(TableDefinition.Conflicts.class).get(0)))
+                            .all().forEachRemaining(kv -> {
+                                if (kv.key.getKind().equals(ConflictDetector.PERIOD_JUMP) && kv.key.getIndicator().equals("national_key_labs")) {
+                                    found.add(kv.value);
+                                }
+                            });
+                    return found.isEmpty() ? null : found.get(0);
+                }, "the national key labs jump 77 → 145");
+                assertEquals("a004-019", jump.getFirstId());
+                assertEquals("a003-035", jump.getSecondId());
+
+                Map<String, GenericRecord> shares = readTable(topics, ShareTopology.topic(topics, defs.tables(TableDefinition.Shares.class).get(0)).name(),
+                        ShareOfParent.getClassSchema());
+                GenericRecord fromTopic = shares.get("gdp|CN-SH-PD|2025");
+                assertEquals("CN-SH", fromTopic.get("parent").toString());
+                assertEquals(share.getValue(), (Double) fromTopic.get("value"), 1e-12);
+            }
+        }
+    }
+
+    private static Properties producerProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", cluster.bootstrapServers());
+        p.put("acks", "all");
+        return p;
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(KafkaStreams streams, String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+    }
+
+    /** Waits until {@code condition} yields a value, re-checking every 100 ms, failing after two minutes. */
+    private static <T> T await(Supplier<T> condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        Object monitor = new Object();
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                T value = condition.get();
+                if (value != null) {
+                    return value;
+                }
+            } catch (InvalidStateStoreException e) {
+                // the store is not queryable while the application (re)balances: try again
+            }
+            synchronized (monitor) {
+                monitor.wait(100);
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    /** Reads a derived topic and decodes its Confluent wire format by hand (magic byte, schema id, Avro binary). */
+    private Map<String, GenericRecord> readTable(TopicCatalogue topics, String topic, org.apache.avro.Schema valueSchema) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, GenericRecord> table = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            Instant deadline = Instant.now().plusSeconds(60);
+            int emptyPolls = 0;
+            while (Instant.now().isBefore(deadline) && (table.isEmpty() || emptyPolls < 3)) {
+                var records = c.poll(Duration.ofMillis(500));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    ByteBuffer header = ByteBuffer.wrap(r.key(), 0, 5);
+                    assertEquals(0, header.get(), "magic byte of the key");
+                    assertEquals(LocalSchemaRegistry.idOf(ObservationKey.getClassSchema()), header.getInt(), "key schema id");
+                    GenericRecord key = new GenericDatumReader<GenericRecord>(ObservationKey.getClassSchema())
+                            .read(null, DecoderFactory.get().binaryDecoder(r.key(), 5, r.key().length - 5, null));
+                    String k = key.get("indicator") + "|" + key.get("region") + "|" + key.get("period");
+                    if (r.value() == null) {
+                        table.remove(k);
+                        continue;
+                    }
+                    ByteBuffer vh = ByteBuffer.wrap(r.value(), 0, 5);
+                    assertEquals(0, vh.get(), "magic byte of the value");
+                    assertEquals(LocalSchemaRegistry.idOf(valueSchema), vh.getInt(), "value schema id");
+                    table.put(k, new GenericDatumReader<GenericRecord>(valueSchema)
+                            .read(null, DecoderFactory.get().binaryDecoder(r.value(), 5, r.value().length - 5, null)));
+                }
+            }
+        }
+        return table;
+    }
+
+    /** Reported totals the generator matches, from the bundled observations. */
+    static final class RegistrationGeneratorAnchors {
+        static List<RegistrationGenerator.Anchor> bundled() {
+            return RegistrationGenerator.anchors(Fixtures.bundledObservations().stream()
+                    .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ");
+        }
+    }
+}

@@ -31,9 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * Measures the pipeline's throughput against the raw consumer rate on the same broker in the same
  * run: the ratio is the figure that travels between machines.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchReplayCommand.class},
         description = {"Benchmarks validation + latest table against a plain consumer on the same broker, same run.",
-            "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
+            "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given.",
+            "'bench replay': replay end to end and state restore (see 'bench replay --help')."})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -94,7 +94,8 @@ public sealed interface Pacing {
 
         @Override
         public String toString() {
-            return "publication time x" + factor;
+            return String.format("%,.0f times faster than publication time (1 s = %s)", factor,
+                    factor >= 86_400 ? String.format("%,.1f days", factor / 86_400) : String.format("%,.0f s", factor));
         }
     }
 }

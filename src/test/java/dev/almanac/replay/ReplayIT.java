@@ -139,7 +139,7 @@ class ReplayIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldRebuildIdenticalTablesWhenResetAfterReplayOfBundledData() throws Exception {
         AlmanacConfig c = config("reset");
         TopicCatalogue topics = TopicCatalogue.create(c.topicPrefix(), SERDES);
@@ -183,7 +183,7 @@ class ReplayIT {
     }
 
     @Test
-    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void shouldBuildIdenticalTablesWhenAGeneratedHistoryIsReplayedShuffled() throws Exception {
         Path ordered = dir.resolve("history.jsonl");
         HistoryGenerator.Stats stats;
@@ -260,7 +260,7 @@ class ReplayIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldShowOlderVintageInRebuildWhileLiveTableHasNewerWhenAsOfFallsBetweenVintages() throws Exception {
         AlmanacConfig c = config("live");
         TopicCatalogue live = TopicCatalogue.create(c.topicPrefix(), SERDES);

@@ -29,14 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rebuild --as-of DATE --into PREFIX}: the tables as they stood on a date, beside the live ones. */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
-        description = {"Runs a shadow copy of the pipeline over the LIVE input topics, considering only observations",
-            "published up to the end of DATE (23:59:59.999 UTC; a date-time is taken as is), and leaves the result in",
-            "<PREFIX>.latest, <PREFIX>.current and the derived tables <PREFIX>.* for subscribers. Its application ids",
-            "are <application-id>-<PREFIX> and <application-id>-<PREFIX>-derived; the live pipeline, its topics, offsets",
-            "and state are not touched. Registration events and regions are read as they are now (no cutoff).",
-            "It runs until every input record is processed, prints a summary and exits",
-            "(the tables stay in the topics), or keeps running with --serve. An existing rebuild into PREFIX is",
-            "refused unless --replace (which deletes it first)."})
+        description = {"Runs a shadow copy of the pipeline over the LIVE input topics, considering only observations published up to the end of DATE (23:59:59.999 UTC; a date-time is taken as is), and leaves the result in <PREFIX>.latest, <PREFIX>.current and the derived tables <PREFIX>.* for subscribers.",
+            "Its application ids are <application-id>-<PREFIX> and <application-id>-<PREFIX>-derived; the live pipeline, its topics, offsets and state are not touched. Registration events and regions are read as they are now (no cutoff).",
+            "It runs until every input record is processed, prints a summary and exits (the tables stay in the topics), or keeps running with --serve. An existing rebuild into PREFIX is refused unless --replace (which deletes it first)."})
 final class RebuildCommand implements Callable<Integer> {
 
     @Spec

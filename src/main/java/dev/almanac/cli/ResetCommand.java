@@ -26,14 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reset}: makes the pipeline rebuild every table from the beginning of the input topics. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = {"Makes the next run of the pipeline rebuild every table from the beginning of the input topics,",
-            "like Kafka's application reset tool plus local state cleanup, for both applications (<application-id> and",
-            "<application-id>-derived). Deletes their consumer group offsets (the input topics are then read from the",
-            "beginning), their internal topics (<application-id>-*-changelog / -repartition / subscription topics), their",
-            "local state (<state-dir>/<application-id>[-derived]), and deletes and recreates empty the topics the",
-            "pipeline writes (valid, rejected, latest, current, derived tables) unless --keep-derived-topics.",
-            "Never touches the input topics (observations.raw, registrations.raw, regions). Explains all this and asks",
-            "for confirmation unless --yes. Refuses while the pipeline is running (stop it first); stops nothing itself."})
+        description = {"Makes the next run of the pipeline rebuild every table from the beginning of the input topics, like Kafka's application reset tool plus local state cleanup, for both applications (<application-id> and <application-id>-derived).",
+            "Deletes their consumer group offsets (the input topics are then read from the beginning), their internal topics (<application-id>-*-changelog / -repartition / subscription topics), their local state (<state-dir>/<application-id>[-derived]), and deletes and recreates empty the topics the pipeline writes (valid, rejected, latest, current, derived tables) unless --keep-derived-topics. Never touches the input topics (observations.raw, registrations.raw, regions).",
+            "Explains all this and asks for confirmation unless --yes. Refuses while the pipeline is running (stop it first); stops nothing itself."})
 final class ResetCommand implements Callable<Integer> {
 
     @Spec

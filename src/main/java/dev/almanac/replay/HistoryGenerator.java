@@ -265,8 +265,6 @@ public final class HistoryGenerator {
         };
     }
 
-    // ---- the value model ----
-
     private Indicator indicator(int s) {
         return INDICATORS[s % INDICATORS.length];
     }
@@ -359,9 +357,7 @@ public final class HistoryGenerator {
         return value;
     }
 
-    // ---- the region hierarchy: per country, the country, then each city followed by its districts ----
-
-    /** The code of region number {@code r} (depth-first order). */
+    /** The code of region number {@code r}: per country, the country, then each city followed by its districts. */
     static String region(int r) {
         String country = COUNTRIES[r / REGIONS_PER_COUNTRY];
         int o = r % REGIONS_PER_COUNTRY;

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -37,6 +38,7 @@ public final class Pipeline implements AutoCloseable {
 
     private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30));
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final AlmanacConfig config;
     private final TopicCatalogue topics;
@@ -68,6 +70,24 @@ public final class Pipeline implements AutoCloseable {
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
         this.derivedStreams = new KafkaStreams(derived, derivedProps);
+        this.streams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+        this.derivedStreams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+    }
+
+    /**
+     * A transient outage (the schema registry unreachable) replaces the thread: its tasks resume from
+     * the last commit and retry. Anything else is a bug or a broken cluster: the application stops
+     * rather than skip records.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.RegistryUnavailableException) {
+                LOG.warn("{}; replacing the stream thread", t.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        LOG.error("stream thread failed; stopping the application", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     /** The foundation topology. Pure: builds nodes, does no I/O. */
@@ -76,11 +96,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * The whole application topology considering only observations published at or before
-     * {@code publishedUpTo} (inclusive), when present.
+     * The foundation topology (with the query layer's region index) considering only observations
+     * published at or before {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
      */
     public static Topology topology(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
-        return FoundationTopology.build(topics, publishedUpTo);
+        Topology topology = FoundationTopology.build(topics, publishedUpTo);
+        dev.almanac.query.RegionIndex.addTo(topology, topics);
+        return topology;
     }
 
     /** The application id of the derived tables. */
@@ -109,6 +131,10 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        if (config.queryApi().httpPort() > 0) {
+            // Interactive queries find the instance that holds a key through this (dev.almanac.query).
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
+        }
         return p;
     }
 

@@ -60,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    QueryApiOptions queryApi;
+
     @Option(names = "--once", description = "Print the tables and exit instead of running until Ctrl-C.")
     boolean once;
 
@@ -82,14 +85,16 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         try (EmbeddedBroker broker = EmbeddedBroker.start(Home.brokerDir(), fresh, Duration.ofSeconds(90))) {
             out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
-            var config = kafka.config(broker.bootstrapServers());
+            var config = kafka.config(broker.bootstrapServers()).withQueryApi(queryApi.config(true));
             CountDownLatch stop = new CountDownLatch(1);
             try (RegistryConnection registry = kafka.openRegistry(config, true);
-                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
+                 QueryApiProcess api = QueryApiProcess.start(pipeline)) {
                 TopicCatalogue topics = pipeline.topics();
                 out.printf("Schema registry: %s%n", registry.describe());
                 Thread hook = new Thread(() -> {
                     stop.countDown();
+                    api.close();
                     pipeline.close();
                     broker.close();
                 }, "almanac-shutdown");
@@ -128,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 printTables(out, pipeline);
                 printDerived(out, pipeline, broker.bootstrapServers());
+                printQueryApi(out, api.url(), config.queryApi().apiToken().isPresent());
                 if (once) {
                     Runtime.getRuntime().removeShutdownHook(hook);
                     return 0;
@@ -139,6 +145,16 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static void printQueryApi(PrintWriter out, String url, boolean token) {
+        String auth = token ? " -H \"Authorization: Bearer $ALMANAC_API_TOKEN\"" : "";
+        out.printf("%nSQL query API: %s (tables: %s/tables; shell: ./almanac sql)%n", url, url);
+        out.printf("  curl -s%s %s/query -d '{\"sql\": \"SELECT region, value FROM current FOR SYSTEM_TIME AS OF "
+                + "TIMESTAMP '\\''2025-07-01 00:00:00'\\'' WHERE indicator = '\\''registered_llm_count'\\'' AND region = '\\''CN-BJ'\\''\"}'%n",
+                auth, url);
+        out.printf("  ./almanac sql -e \"SELECT indicator, period, value_text, published FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ'\"%n");
+        out.flush();
     }
 
     private static void printTables(PrintWriter out, Pipeline pipeline) {

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * Where Almanac keeps its files: {@code $ALMANAC_HOME}, or the {@code almanac.home} system property
  * (the launcher sets it to {@code .almanac/} in the repository), or {@code ~/.almanac}. Below it:
- * {@code broker/} (embedded broker data), {@code state/} (Kafka Streams state).
+ * {@code broker/} (embedded broker data), {@code state/} (Kafka Streams state), {@code query-address} (the
+ * running query API, for {@code almanac sql}), {@code sql_history}.
  */
 final class Home {
 
@@ -27,6 +28,11 @@ final class Home {
 
     static Path brokerDir() {
         return dir().resolve("broker");
+    }
+
+    /** Written by a running demo or run command: the query API's URL, for {@code almanac sql}. */
+    static Path queryAddressFile() {
+        return dir().resolve("query-address");
     }
 
     static Path stateDir() {

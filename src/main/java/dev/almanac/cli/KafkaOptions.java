@@ -97,6 +97,7 @@ final class KafkaOptions {
         }
         return new AlmanacConfig(bootstrap, applicationId, topicPrefix, !atLeastOnce,
                 stateDir != null ? stateDir : Home.stateDir(), partitions, replicationFactor, standbyReplicas,
-                Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(100));
+                Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(100),
+                dev.almanac.app.QueryApiConfig.defaults());
     }
 }

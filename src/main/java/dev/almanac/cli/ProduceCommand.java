@@ -32,12 +32,20 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, paramLabel = "F.jsonl", description = "The JSON Lines file.")
     Path file;
 
+    /** What a file holds, and so which raw topic it goes to. */
+    enum Type { observations, registrations }
+
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "observations",
+            description = "observations (to <prefix>.observations.raw) or registrations (to <prefix>.registrations.raw); default: ${DEFAULT-VALUE}.")
+    Type type;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Home.requireFile(file);
         String bootstrap = kafka.resolveBootstrap();
-        String topic = TopicCatalogue.create(kafka.topicPrefix, new dev.almanac.serde.AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry())).rawObservations().name();
+        TopicCatalogue catalogue = TopicCatalogue.create(kafka.topicPrefix, new dev.almanac.serde.AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry()));
+        String topic = type == Type.registrations ? catalogue.rawRegistrations().name() : catalogue.rawObservations().name();
         long total;
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             total = lines.filter(l -> !l.isBlank()).count();

@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    QueryApiOptions queryApi;
+
     @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
             description = "Print validation counts every N seconds; 0 disables (default: ${DEFAULT-VALUE}).")
     int statusInterval;
@@ -35,13 +38,15 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
+        AlmanacConfig config = kafka.config(kafka.resolveBootstrap()).withQueryApi(queryApi.config());
         CountDownLatch stop = new CountDownLatch(1);
         try (RegistryConnection registry = kafka.openRegistry(config, false);
-             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
+             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
+             QueryApiProcess api = QueryApiProcess.start(pipeline)) {
             out.printf("Schema registry: %s%n", registry.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
+                api.close();
                 pipeline.close();
             }, "almanac-shutdown"));
             try {
@@ -52,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
             out.printf("Pipeline running against %s (%s), application id %s, topics %s.*. Ctrl-C stops.%n",
                     config.bootstrapServers(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     config.applicationId(), config.topicPrefix());
+            out.printf("SQL query API at %s (application.server %s); try: ./almanac sql%n", api.url(), config.queryApi().applicationServer());
             out.flush();
             while (!stop.await(statusInterval <= 0 ? Long.MAX_VALUE : statusInterval, TimeUnit.SECONDS)) {
                 try {

@@ -39,6 +39,21 @@ public final class SyntheticObservations implements Iterator<String> {
         this.random = new SplittableRandom(seed);
     }
 
+    /** The region hierarchy the synthetic observations use: country SY, cities SY-Cnnn, districts SY-Cnnn-Dnnn. */
+    public static java.util.List<dev.almanac.avro.Region> regions(int districts) {
+        java.util.List<dev.almanac.avro.Region> out = new java.util.ArrayList<>();
+        out.add(new dev.almanac.avro.Region("SY", "WORLD", "Synthetia (synthetic)", "合成国", "country"));
+        for (int c = 0; c <= (Math.max(1, districts) - 1) / 10; c++) {
+            String city = String.format("SY-C%03d", c);
+            out.add(new dev.almanac.avro.Region(city, "SY", "Synthetic city " + c, "合成市" + c, "city"));
+        }
+        for (int d = 0; d < Math.max(1, districts); d++) {
+            out.add(new dev.almanac.avro.Region(String.format("SY-C%03d-D%03d", d / 10, d % 10),
+                    String.format("SY-C%03d", d / 10), "Synthetic district " + d, "合成区" + d, "district"));
+        }
+        return out;
+    }
+
     @Override
     public boolean hasNext() {
         return produced < count;

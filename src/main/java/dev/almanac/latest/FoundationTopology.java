@@ -42,6 +42,11 @@ public final class FoundationTopology {
     /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
     public static final String AS_OF_FILTER = "as-of-filter";
 
+    /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
+    public static final String LATEST_PROCESSOR = "latest";
+    /** The processor that forwards each change of the current-value table: other features may attach children to it. */
+    public static final String CURRENT_PROCESSOR = "current";
+
     /**
      * How long the latest store keeps superseded vintages. Publication dates in statistics span
      * decades, and an as-of query must never silently miss a vintage, so history is kept for 100 years
@@ -68,7 +73,11 @@ public final class FoundationTopology {
         return topology;
     }
 
-    /** Adds the foundation's nodes and stores to {@code topology}. */
+    /**
+     * Adds the foundation's nodes and stores to {@code topology}. Key-value stores are cached: the
+     * validation counters change on every record, and without a cache each change would be a
+     * changelog record of its own.
+     */
     public static void addTo(Topology topology, TopicCatalogue topics) {
         addTo(topology, topics, Optional.empty());
     }
@@ -84,7 +93,7 @@ public final class FoundationTopology {
         topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes(),
                 publishedUpTo.isPresent() ? AS_OF_FILTER : ValidateProcessor.VALID_SINK), "raw-observations-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()), "validate");
+                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(), "validate");
         if (publishedUpTo.isPresent()) {
             long cutoff = publishedUpTo.get().toEpochMilli();
             topology.addProcessor(AS_OF_FILTER, () -> new AsOfFilterProcessor(cutoff), "validate");
@@ -96,23 +105,23 @@ public final class FoundationTopology {
                 rejected.valueSerde().serializer(), "validate");
 
         topology.addSource("valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name());
-        topology.addProcessor("latest", LatestProcessor::new, "valid-observations-source");
+        topology.addProcessor(LATEST_PROCESSOR, LatestProcessor::new, "valid-observations-source");
         topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
-                valid.keySerde(), valid.valueSerde()), "latest");
+                valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()), "latest");
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()).withCachingEnabled(), LATEST_PROCESSOR);
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
-                topics.latest().valueSerde().serializer(), "latest");
+                topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
 
-        topology.addProcessor("current", CurrentProcessor::new, "latest");
+        topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()), "current");
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
-                topics.serdes().specific(SeriesPeriods.class, false)), "current");
-        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), "current");
+                topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), CURRENT_PROCESSOR);
+        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
     }
 
     /**

@@ -2,14 +2,14 @@ package dev.almanac.latest;
 
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
+import dev.almanac.kafka.DeadLetters;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.ObservationValidator;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.RegistryUnavailableException;
 import dev.almanac.serde.WireFormat;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,14 +27,6 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     static final String VALID_SINK = "valid-observations-sink";
     static final String REJECTED_SINK = "rejected-observations-sink";
-
-    /** Header names on dead-letter records. */
-    public static final String H_REASON = "almanac.reason";
-    public static final String H_FIELD = "almanac.field";
-    public static final String H_MESSAGE = "almanac.message";
-    public static final String H_TOPIC = "almanac.origin.topic";
-    public static final String H_PARTITION = "almanac.origin.partition";
-    public static final String H_OFFSET = "almanac.origin.offset";
 
     private final Deserializer<IndicatorObservation> avro;
     private final String validChild;
@@ -61,6 +53,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         } catch (Rejection.Exception e) {
             reject(record, e.rejection());
             return;
+        } catch (RegistryUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Whatever else bad input provokes must not stop the pipeline: it is dead-lettered too.
             reject(record, new Rejection(Rejection.Reason.UNDECODABLE, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -80,6 +74,11 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
             try {
                 decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
             } catch (RuntimeException e) {
+                if (registryUnavailable(e)) {
+                    // Not the record's fault: fail the task so it is retried from the last commit
+                    // (the pipeline replaces the thread) instead of dead-lettering a valid record.
+                    throw new RegistryUnavailableException(e);
+                }
                 throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
             }
             if (decoded.getId() == null || decoded.getId().isBlank()) {
@@ -90,20 +89,20 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         return ObservationJson.parse(bytes);
     }
 
+    /** Whether decoding failed because the schema registry could not answer (5xx, unreachable), not because of the bytes. */
+    static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.SchemaRegistryException sre && sre.status() >= 500) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void reject(Record<byte[], byte[]> record, Rejection rejection) {
         increment(ValidationCounts.REJECTED);
         increment(ValidationCounts.REJECTED_PREFIX + rejection.reason().name());
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(H_REASON, utf8(rejection.reason().name()));
-        if (rejection.field() != null) {
-            headers.add(H_FIELD, utf8(rejection.field()));
-        }
-        headers.add(H_MESSAGE, utf8(rejection.message()));
-        context.recordMetadata().ifPresent(m -> {
-            headers.add(H_TOPIC, utf8(m.topic()));
-            headers.add(H_PARTITION, utf8(Integer.toString(m.partition())));
-            headers.add(H_OFFSET, utf8(Long.toString(m.offset())));
-        });
+        Headers headers = DeadLetters.headers(record.headers(), rejection, context.recordMetadata());
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), REJECTED_SINK);
     }
 
@@ -112,7 +111,4 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         counts.put(counter, current == null ? 1L : current + 1);
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -3,9 +3,7 @@ package dev.almanac.registration;
 import dev.almanac.avro.ModelRegistration;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.WireFormat;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,12 +21,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ValidateRegistrationProcessor implements Processor<byte[], byte[], Object, Routed> {
 
-    static final String H_REASON = "almanac.reason";
-    static final String H_FIELD = "almanac.field";
-    static final String H_MESSAGE = "almanac.message";
-    static final String H_TOPIC = "almanac.origin.topic";
-    static final String H_PARTITION = "almanac.origin.partition";
-    static final String H_OFFSET = "almanac.origin.offset";
 
     private final Deserializer<ModelRegistration> avro;
     private final String countsStore;
@@ -55,17 +47,7 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
             Rejection rejection = e.rejection();
             increment("rejected");
             increment("rejected." + rejection.reason().name());
-            Headers headers = new RecordHeaders(record.headers().toArray());
-            headers.add(H_REASON, utf8(rejection.reason().name()));
-            if (rejection.field() != null) {
-                headers.add(H_FIELD, utf8(rejection.field()));
-            }
-            headers.add(H_MESSAGE, utf8(rejection.message()));
-            context.recordMetadata().ifPresent(m -> {
-                headers.add(H_TOPIC, utf8(m.topic()));
-                headers.add(H_PARTITION, utf8(Integer.toString(m.partition())));
-                headers.add(H_OFFSET, utf8(Long.toString(m.offset())));
-            });
+            Headers headers = dev.almanac.kafka.DeadLetters.headers(record.headers(), rejection, context.recordMetadata());
             context.forward(new Record<Object, Routed>(record.key(), Routed.rejected(record.value()), record.timestamp(), headers));
             return;
         }
@@ -94,7 +76,4 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
         counts.put(counter, current == null ? 1L : current + 1);
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

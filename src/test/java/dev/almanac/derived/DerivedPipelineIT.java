@@ -93,14 +93,10 @@ class DerivedPipelineIT {
         List<ModelRegistration> generated = RegistrationGenerator.generate(
                 RegistrationGenerator.beijing(627, 42, RegistrationGeneratorAnchors.bundled()));
 
-        try (Pipeline foundation = new Pipeline(config, topics).start(Duration.ofSeconds(60))) {
-            try (Admin admin = TopicAdmin.admin(cluster.bootstrapServers())) {
-                TopicAdmin.ensureTopics(admin, DerivedTopics.all(topics, defs), config.partitions(), (short) 1);
-            }
-            AlmanacConfig derivedConfig = config.withApplicationId(config.applicationId() + "-derived").withStateDir(state.resolve("derived"));
-            Properties props = Pipeline.streamsProperties(derivedConfig);
-            try (KafkaStreams derived = new KafkaStreams(DerivedTopology.build(topics, defs, props), props)) {
-                derived.start();
+        // The pipeline runs the foundation and the derived tables as two applications.
+        try (Pipeline pipeline = new Pipeline(config, topics, defs).start(Duration.ofSeconds(60))) {
+            {
+                KafkaStreams derived = pipeline.derivedStreams();
 
                 try (KafkaProducer<String, Region> producer = new KafkaProducer<>(producerProps(),
                         topics.regions().keySerde().serializer(), topics.regions().valueSerde().serializer())) {

@@ -10,6 +10,7 @@ import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Qualifier;
 import dev.almanac.avro.SeriesKey;
+import dev.almanac.kafka.DeadLetters;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -130,28 +131,28 @@ class FoundationTopologyTest {
         assertTrue(valid.isEmpty());
         TestRecord<byte[], byte[]> dead = rejected.readRecord();
         assertArrayEquals(bytes, dead.value());
-        assertEquals(reason, header(dead, ValidateProcessor.H_REASON));
-        assertEquals(field, header(dead, ValidateProcessor.H_FIELD));
-        assertNotNull(header(dead, ValidateProcessor.H_MESSAGE));
-        assertEquals(topics.rawObservations().name(), header(dead, ValidateProcessor.H_TOPIC));
-        assertEquals("0", header(dead, ValidateProcessor.H_PARTITION));
-        assertEquals("0", header(dead, ValidateProcessor.H_OFFSET));
+        assertEquals(reason, header(dead, DeadLetters.H_REASON));
+        assertEquals(field, header(dead, DeadLetters.H_FIELD));
+        assertNotNull(header(dead, DeadLetters.H_MESSAGE));
+        assertEquals(topics.rawObservations().name(), header(dead, DeadLetters.H_TOPIC));
+        assertEquals("0", header(dead, DeadLetters.H_PARTITION));
+        assertEquals("0", header(dead, DeadLetters.H_OFFSET));
     }
 
     @Test
     void shouldRejectNonFiniteValueWhenAvroCarriesNaN() {
         IndicatorObservation o = observation("n1", "2025", Double.NaN, "2025-06-23T00:00:00Z");
         raw.pipeInput(null, topics.validObservations().valueSerde().serializer().serialize("x", o));
-        assertEquals("NON_FINITE_VALUE", header(rejected.readRecord(), ValidateProcessor.H_REASON));
+        assertEquals("NON_FINITE_VALUE", header(rejected.readRecord(), DeadLetters.H_REASON));
         o.setValue(Double.POSITIVE_INFINITY);
         raw.pipeInput(null, topics.validObservations().valueSerde().serializer().serialize("x", o));
-        assertEquals("NON_FINITE_VALUE", header(rejected.readRecord(), ValidateProcessor.H_REASON));
+        assertEquals("NON_FINITE_VALUE", header(rejected.readRecord(), DeadLetters.H_REASON));
     }
 
     @Test
     void shouldRejectUnknownSchemaIdWhenFramedBytesAreForeign() {
         raw.pipeInput(null, new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 2, 4});
-        assertEquals("UNDECODABLE", header(rejected.readRecord(), ValidateProcessor.H_REASON));
+        assertEquals("UNDECODABLE", header(rejected.readRecord(), DeadLetters.H_REASON));
     }
 
     @Test
@@ -286,5 +287,14 @@ class FoundationTopologyTest {
         assertTrue(out.get(0).getId().startsWith("obs-"));
         assertEquals(out.get(0).getId(), out.get(1).getId());
         assertNull(out.get(0).getQuote());
+    }
+
+    @Test
+    void shouldTreatRegistryOutageAsRetriableWhenDecodingFailsWithServerError() {
+        var outage = new dev.almanac.serde.SchemaRegistryException(503, 50001, "registry down");
+        assertTrue(ValidateProcessor.registryUnavailable(new org.apache.kafka.common.errors.SerializationException("x", outage)));
+        assertTrue(!ValidateProcessor.registryUnavailable(new dev.almanac.serde.SchemaRegistryException(404, 40403, "unknown id")));
+        assertEquals(org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD,
+                dev.almanac.app.PipelineAccess.onUncaught(new dev.almanac.serde.RegistryUnavailableException(outage)));
     }
 }

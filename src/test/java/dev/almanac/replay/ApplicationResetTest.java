@@ -30,9 +30,11 @@ class ApplicationResetTest {
     void shouldNameEveryFoundationChangelogWhenComputingInternalTopics() {
         assertEquals(List.of("almanac", "almanac-derived"), APPS.stream().map(ApplicationReset.App::applicationId).toList());
         Set<String> internal = ApplicationReset.internalTopicNames("almanac", APPS.get(0).topology(), TOPICS);
-        assertEquals(Set.of("almanac-validation-counts-store-changelog", "almanac-latest-store-changelog",
+        assertTrue(internal.containsAll(Set.of("almanac-validation-counts-store-changelog", "almanac-latest-store-changelog",
                 "almanac-latest-table-store-changelog", "almanac-current-store-changelog",
-                "almanac-series-periods-store-changelog"), internal);
+                "almanac-series-periods-store-changelog")), internal.toString());
+        assertTrue(internal.stream().allMatch(n -> n.startsWith("almanac-") && n.endsWith("-changelog")),
+                "the foundation has stores only, no repartition: " + internal);
         Set<String> derived = ApplicationReset.internalTopicNames("almanac-derived", APPS.get(1).topology(), TOPICS);
         assertFalse(derived.isEmpty());
         assertTrue(derived.stream().allMatch(n -> n.startsWith("almanac-derived-")), derived.toString());

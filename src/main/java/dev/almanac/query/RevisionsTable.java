@@ -1,0 +1,144 @@
+package dev.almanac.query;
+
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.kafka.SeriesPartitioner;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.latest.FoundationTopology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.apache.kafka.streams.state.VersionedRecordIterator;
+
+/**
+ * {@code revisions}: every vintage of a key, oldest first, from the versioned latest store, with the
+ * change from the previous vintage. Needs the series: {@code WHERE indicator = ... AND region = ...}
+ * (optionally {@code AND period = ...}); the versioned store cannot be scanned.
+ */
+public final class RevisionsTable implements TableDef {
+
+    static final List<Column> COLUMNS = List.of(
+            new Column("indicator", SqlTypeName.VARCHAR, "indicator code"),
+            new Column("region", SqlTypeName.VARCHAR, "region code"),
+            new Column("period", SqlTypeName.VARCHAR, "reference period"),
+            new Column("vintage", SqlTypeName.INTEGER, "1 for the first publication of this key, 2 for the first revision, ..."),
+            new Column("published", SqlTypeName.TIMESTAMP, "when this vintage was published"),
+            new Column("superseded", SqlTypeName.TIMESTAMP, "when the next vintage replaced it; null for the standing one"),
+            new Column("value", SqlTypeName.DOUBLE, "value in base units"),
+            new Column("previous_value", SqlTypeName.DOUBLE, "the previous vintage's value; null for the first"),
+            new Column("change", SqlTypeName.DOUBLE, "value - previous_value"),
+            new Column("change_pct", SqlTypeName.DOUBLE, "100 * change / previous_value"),
+            new Column("unit", SqlTypeName.VARCHAR, "unit code"),
+            new Column("qualifier", SqlTypeName.VARCHAR, "exact, approx, more_than, less_than, estimate"),
+            new Column("source", SqlTypeName.VARCHAR, "the document or publisher"),
+            new Column("value_text", SqlTypeName.VARCHAR, "the value as written"),
+            new Column("quote", SqlTypeName.VARCHAR, "the snippet of the source"),
+            new Column("id", SqlTypeName.VARCHAR, "observation id"));
+
+    private final LatestTable latest;
+    private final String validTopic;
+
+    public RevisionsTable(TopicCatalogue topics) {
+        this.latest = new LatestTable(topics);
+        this.validTopic = topics.validObservations().name();
+    }
+
+    @Override
+    public String name() {
+        return "revisions";
+    }
+
+    @Override
+    public String description() {
+        return "every vintage of a key with the change from the previous one; needs WHERE indicator = ... AND region = ...";
+    }
+
+    @Override
+    public List<Column> columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    public List<String> keyColumns() {
+        return List.of("indicator", "region", "period");
+    }
+
+    @Override
+    public int requiredKeyColumns() {
+        return 2;
+    }
+
+    @Override
+    public String requiredKeyMessage() {
+        return "the revisions table needs a key predicate: WHERE indicator = '...' AND region = '...' [AND period = '...'] "
+                + "(equality or IN); every vintage is read from the versioned store key by key, which cannot be scanned";
+    }
+
+    @Override
+    public boolean temporal() {
+        return true;
+    }
+
+    @Override
+    public String routingStore() {
+        return FoundationTopology.LATEST_STORE;
+    }
+
+    @Override
+    public String sourceTopic() {
+        return validTopic;
+    }
+
+    @Override
+    public Optional<KeyRoute<?>> route(List<String> prefix) {
+        if (prefix.size() < 2) {
+            return Optional.empty();
+        }
+        ObservationKey key = new ObservationKey(prefix.get(0), prefix.get(1), prefix.size() > 2 ? prefix.get(2) : "");
+        return Optional.of(new KeyRoute<>(key, new SeriesPartitioner<>()));
+    }
+
+    @Override
+    public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
+        if (request.minPrefixLength() < 2) {
+            throw QueryException.badRequest(requiredKeyMessage());
+        }
+        QueryContext ctx = QueryContext.current();
+        List<Object[]> rows = new ArrayList<>();
+        for (ObservationKey key : latest.keys(stores, partition, allowStandby, request, ctx)) {
+            ctx.check();
+            MultiVersionedKeyQuery<ObservationKey, IndicatorObservation> q =
+                    MultiVersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).withAscendingTimestamps();
+            if (request.asOf() != null) {
+                q = q.toTime(Instant.ofEpochMilli(request.asOf()));
+            }
+            VersionedRecordIterator<IndicatorObservation> it = stores.query(FoundationTopology.LATEST_STORE, partition, allowStandby, q);
+            if (it == null) {
+                continue;
+            }
+            try (it) {
+                Double previous = null;
+                int vintage = 0;
+                while (it.hasNext()) {
+                    VersionedRecord<IndicatorObservation> r = it.next();
+                    IndicatorObservation o = r.value();
+                    Long superseded = r.validTo().orElse(null);
+                    if (superseded != null && request.asOf() != null && superseded > request.asOf()) {
+                        superseded = null;
+                    }
+                    Double change = previous == null ? null : o.getValue() - previous;
+                    Double pct = previous == null || previous == 0 ? null : 100 * change / previous;
+                    rows.add(new Object[] {key.getIndicator(), key.getRegion(), key.getPeriod(), ++vintage, r.timestamp(), superseded,
+                        o.getValue(), previous, change, pct, o.getUnit(), o.getQualifier().name(), o.getSource(), o.getValueText(),
+                        o.getQuote(), o.getId()});
+                    previous = o.getValue();
+                }
+            }
+        }
+        return rows;
+    }
+}

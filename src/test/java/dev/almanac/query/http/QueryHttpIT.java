@@ -1,0 +1,323 @@
+package dev.almanac.query.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.almanac.app.AlmanacConfig;
+import dev.almanac.app.Pipeline;
+import dev.almanac.app.QueryApiConfig;
+import dev.almanac.app.Settle;
+import dev.almanac.ingest.RawProducer;
+import dev.almanac.kafka.SeriesPartitioner;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.observation.ObservationJson;
+import dev.almanac.query.ChangeStream;
+import dev.almanac.query.LocalPartitionReader;
+import dev.almanac.query.QueryTables;
+import dev.almanac.query.StreamsLocalStores;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.testing.Fixtures;
+import dev.almanac.testing.KafkaCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import dev.almanac.avro.Region;
+import dev.almanac.region.RegionJson;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The query API of one instance on a real broker with the bundled dataset replayed, queried over HTTP. */
+@Timeout(240)
+class QueryHttpIT {
+
+    private static KafkaCluster cluster;
+    private static Path state;
+    private static TopicCatalogue topics;
+    private static Pipeline pipeline;
+    private static QueryNode node;
+    private static QueryClient client;
+    private static AlmanacConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = KafkaCluster.start(1);
+        state = Files.createTempDirectory("query-http-it");
+        config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("query-http-it").withTopicPrefix("qhit")
+                .withQueryApi(new QueryApiConfig(freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
+        topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+        pipeline = new Pipeline(config, topics);
+        node = QueryNode.start(pipeline);
+        pipeline.start(Duration.ofSeconds(90));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (KafkaProducer<String, Region> regions = new KafkaProducer<>(p, topics.regions().keySerde().serializer(),
+                topics.regions().valueSerde().serializer())) {
+            for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
+                regions.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r)).get();
+            }
+        }
+        try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+            Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
+            producer.flush();
+        }
+        pipeline.awaitSettled(Duration.ofSeconds(120));
+        client = new QueryClient(node.url(), Optional.empty());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        dev.almanac.broker.EmbeddedBroker.deleteTree(state);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<List<String>> rows(JsonNode answer) {
+        List<List<String>> out = new ArrayList<>();
+        for (JsonNode r : answer.path("rows")) {
+            List<String> row = new ArrayList<>();
+            r.forEach(v -> row.add(v.isNull() ? null : v.asText()));
+            out.add(row);
+        }
+        return out;
+    }
+
+    @Test
+    void shouldAnswerKeyLookupFromTheOwningPartition() throws Exception {
+        JsonNode r = client.query("SELECT value, value_text, published FROM latest "
+                + "WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'");
+        assertEquals(List.of(List.of("5.2073E12", "5.2073万亿", "2026-01-26T00:00:00Z")), rows(r));
+        assertEquals("VARCHAR", r.path("columns").get(1).path("type").asText());
+        JsonNode answered = r.path("instances").get(0);
+        assertEquals(config.queryApi().applicationServer(), answered.path("instance").asText());
+        int partition = SeriesPartitioner.partition("gdp", "CN-BJ", config.partitions());
+        assertEquals("[" + partition + "]", answered.path("partitions").path("latest-table-store").toString(),
+                "a key lookup reads only the partition that holds the key: " + r.path("instances"));
+    }
+
+    @Test
+    void shouldReturnEveryBeijingDistrictWhenRegionPrefixIsQueried() throws Exception {
+        JsonNode r = client.query("SELECT indicator, region, period, value FROM latest WHERE region LIKE 'CN-BJ-%' "
+                + "ORDER BY region, indicator, period");
+        long expected = Fixtures.bundledObservations().stream()
+                .map(l -> ObservationJson.parse(l.getBytes(StandardCharsets.UTF_8)))
+                .filter(o -> o.getRegion().startsWith("CN-BJ-"))
+                .map(o -> o.getIndicator() + "|" + o.getRegion() + "|" + o.getPeriod()).distinct().count();
+        assertEquals(expected, r.path("rows").size(), r.toString());
+        rows(r).forEach(row -> assertTrue(row.get(1).startsWith("CN-BJ-"), row.toString()));
+        int partitionsAnswered = 0;
+        for (JsonNode i : r.path("instances")) {
+            partitionsAnswered += i.path("partitions").path("latest-table-store").size();
+        }
+        assertEquals(config.partitions(), partitionsAnswered, "a scan reads every partition: " + r.path("instances"));
+    }
+
+    @Test
+    void shouldOrderDescendingWhenAsked() throws Exception {
+        List<List<String>> rows = rows(client.query("SELECT region, value FROM current WHERE indicator = 'gdp' AND frequency = 'A' "
+                + "ORDER BY value DESC"));
+        assertTrue(rows.size() >= 2, rows.toString());
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue(Double.parseDouble(rows.get(i - 1).get(1)) >= Double.parseDouble(rows.get(i).get(1)), rows.toString());
+        }
+    }
+
+    @Test
+    void shouldJoinLatestWithCurrentValues() throws Exception {
+        List<List<String>> rows = rows(client.query("SELECT l.period, l.value, c.period AS newest, c.value AS current_value "
+                + "FROM latest l JOIN current c ON l.indicator = c.indicator AND l.region = c.region AND l.frequency = c.frequency "
+                + "WHERE l.indicator = 'registered_llm_count' AND l.region = 'CN-BJ' ORDER BY l.period"));
+        assertEquals(List.of(
+                List.of("asof:2025-06-23", "132.0", "asof:2025-12-31", "209.0"),
+                List.of("asof:2025-12-08", "183.0", "asof:2025-12-31", "209.0"),
+                List.of("asof:2025-12-31", "209.0", "asof:2025-12-31", "209.0")), rows);
+    }
+
+    @Test
+    void shouldJoinSharesWithRegionNamesOrderedByShareDescending() throws Exception {
+        List<List<String>> rows = rows(client.query("SELECT s.region, r.name_en, p.name_en AS parent, s.period, s.value "
+                + "FROM shares s JOIN regions r ON r.code = s.region JOIN regions p ON p.code = s.parent "
+                + "WHERE s.base_indicator = 'gdp' ORDER BY s.value DESC"));
+        assertFalse(rows.isEmpty());
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue(Double.parseDouble(rows.get(i - 1).get(4)) >= Double.parseDouble(rows.get(i).get(4)), rows.toString());
+        }
+        List<String> pudong = rows.stream().filter(r -> r.get(0).equals("CN-SH-PD")).findFirst().orElseThrow(() -> new AssertionError(rows));
+        assertEquals("Shanghai", pudong.get(2));
+        assertEquals(100 * 1.88 / 5.67, Double.parseDouble(pudong.get(4)), 0.01);
+    }
+
+    @Test
+    void shouldAnswerCurrentValueAsKnownOnADateWhenQueriedAsOf() throws Exception {
+        String q = "SELECT value FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '%s' "
+                + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'";
+        assertEquals(List.of(List.of("132.0")), rows(client.query(String.format(q, "2025-07-01 00:00:00"))));
+        assertEquals(List.of(List.of("209.0")), rows(client.query(String.format(q, "2026-02-01 00:00:00"))));
+    }
+
+    @Test
+    void shouldStreamARevisionProducedAfterThePushQueryStarted() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        List<JsonNode> lines = new ArrayList<>();
+        CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
+            try {
+                client.stream("SELECT period, value, source FROM latest WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ' "
+                        + "EMIT CHANGES LIMIT 1", line -> {
+                            synchronized (lines) {
+                                lines.add(line);
+                            }
+                            if (line.has("columns")) {
+                                started.countDown();
+                            }
+                            return true;
+                        });
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(started.await(60, TimeUnit.SECONDS), "the push query did not start");
+        try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+            producer.sendLine(topics.rawObservations().name(), Fixtures.json("push-1", "unicorn_count", "CN-BJ", "2025", "1", "2026-02-10"));
+            producer.sendLine(topics.rawObservations().name(), Fixtures.json("push-2", "registered_llm_count", "CN-BJ", "asof:2025-12-31",
+                    "210", "2026-02-10").replace("\"source\":\"test\"", "\"source\":\"revision-after-start\""));
+            producer.flush();
+        }
+        stream.get(90, TimeUnit.SECONDS);
+        synchronized (lines) {
+            assertEquals(3, lines.size(), lines.toString());
+            assertEquals("[\"asof:2025-12-31\",210.0,\"revision-after-start\"]", lines.get(1).path("row").toString());
+            assertTrue(lines.get(2).path("done").asBoolean(), lines.toString());
+        }
+        assertEquals(List.of(List.of("210.0")), rows(client.query("SELECT value FROM current "
+                + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'")));
+        // The earlier figure stays what was known before the revision.
+        assertEquals(List.of(List.of("209.0")), rows(client.query("SELECT value FROM current FOR SYSTEM_TIME AS OF TIMESTAMP "
+                + "'2026-02-01 00:00:00' WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'")));
+    }
+
+    @Test
+    void shouldAnswerErrorsAsJsonWithStatus() throws Exception {
+        QueryClient.ApiException bad = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT region FRM latest"));
+        assertEquals(400, bad.status());
+        assertEquals(1, bad.line());
+        QueryClient.ApiException unknown = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT * FROM nothing"));
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.getMessage().contains("latest"), unknown.getMessage());
+        QueryClient.ApiException write = assertThrows(QueryClient.ApiException.class, () -> client.query("DELETE FROM latest"));
+        assertEquals(403, write.status());
+        QueryClient.ApiException missing = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT * FROM revisions"));
+        assertEquals(400, missing.status());
+        assertTrue(missing.getMessage().contains("key predicate"), missing.getMessage());
+    }
+
+    @Test
+    void shouldDescribeTablesAndReportHealth() throws Exception {
+        JsonNode tables = client.tables().path("tables");
+        List<String> names = new ArrayList<>();
+        tables.forEach(t -> names.add(t.path("name").asText()));
+        assertTrue(names.containsAll(List.of("latest", "current", "revisions", "rejected_summary")), names.toString());
+        assertEquals("published", tables.get(0).path("columns").get(7).path("name").asText());
+        JsonNode health = client.health();
+        assertEquals(200, health.path("status").asInt());
+        assertEquals("RUNNING", health.path("applications").path("foundation").asText(), health.toString());
+        assertEquals("RUNNING", health.path("applications").path("derived").asText(), health.toString());
+    }
+
+    @Test
+    void shouldRequireTheBearerTokenWhenOneIsSet() throws Exception {
+        TableFixture f = new TableFixture();
+        QueryServer secured = new QueryServer(node.engine(), f.local, new ChangeStream(cluster.bootstrapServers(), Duration.ofSeconds(5),
+                Duration.ofSeconds(10)), () -> QueryNode.states(pipeline),
+                new QueryServer.Options(Optional.of("s3cret"), 2, Duration.ofSeconds(5))).start("127.0.0.1", 0);
+        try {
+            String url = "http://127.0.0.1:" + secured.port();
+            QueryClient.ApiException denied = assertThrows(QueryClient.ApiException.class,
+                    () -> new QueryClient(url, Optional.empty()).query("SELECT COUNT(*) FROM latest"));
+            assertEquals(401, denied.status());
+            assertThrows(QueryClient.ApiException.class, () -> new QueryClient(url, Optional.of("wrong")).query("SELECT 1"));
+            JsonNode ok = new QueryClient(url, Optional.of("s3cret")).query("SELECT COUNT(*) AS n FROM latest");
+            assertNotNull(ok.path("rows").get(0));
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), "health needs no token");
+        } finally {
+            secured.close();
+        }
+    }
+
+    /** The local reader of the running pipeline, for a second server over the same stores. */
+    private static final class TableFixture {
+        final LocalPartitionReader local = new LocalPartitionReader(
+                new StreamsLocalStores(pipeline.streams(), config.applicationId(), config.queryApi().applicationServer()),
+                QueryTables.standard(topics));
+    }
+
+    @Test
+    void shouldRunOneStatementFromTheCommandLineAndFailWithNonZeroExit() {
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e",
+                    "SELECT period, value_text FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ';"));
+            assertEquals(1, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "SELECT nope FROM latest"));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*2025\\s+5.2073万亿.*\\(1 row, .*"), text);
+        assertTrue(text.contains("error (400)") && text.contains("nope"), text);
+    }
+
+    @Test
+    void shouldCountRejectedRecordsByReason() throws Exception {
+        try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+            producer.sendLine(topics.rawObservations().name(), "{not json");
+            producer.flush();
+        }
+        try (Settle settle = new Settle(cluster.bootstrapServers())) {
+            settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(60));
+        }
+        JsonNode r = client.query("SELECT reason, count FROM rejected_summary");
+        assertFalse(r.path("rows").isEmpty(), r.toString());
+    }
+}

@@ -11,7 +11,8 @@ import dev.almanac.replay.ApplicationReset;
 import dev.almanac.replay.DateWindow;
 import dev.almanac.replay.Rebuild;
 import dev.almanac.serde.AvroSerdes;
-import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.query.http.QueryNode;
+import dev.almanac.registry.RegistryConnection;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +47,11 @@ final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--into", required = true, paramLabel = "PREFIX", description = "Topic prefix of the shadow tables, e.g. audit-2025-07-01.")
     String into;
 
-    @Option(names = "--serve", description = "Keep the shadow pipeline running (its stores stay queryable, its topics follow the live input) until Ctrl-C.")
+    @Option(names = "--serve", description = "Keep the shadow pipeline running until Ctrl-C: its topics follow the live input, and the SQL query API serves its tables (--http-port; a free port when that one is busy).")
     boolean serve;
+
+    @Mixin
+    QueryApiOptions queryApi;
 
     @Option(names = "--replace", description = "Delete an existing rebuild into PREFIX (its topics, offsets and state) first.")
     boolean replace;
@@ -59,6 +63,9 @@ final class RebuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig live = kafka.config(kafka.resolveBootstrap());
+        if (serve) {
+            live = live.withQueryApi(queryApi.config(true));
+        }
         Rebuild rebuild;
         try {
             Instant cutoff = DateWindow.endOf(asOf);
@@ -66,7 +73,13 @@ final class RebuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), Main.USAGE);
         }
-        TopicCatalogue liveTopics = TopicCatalogue.create(live.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+        try (RegistryConnection registry = kafka.openRegistry(live, true)) {
+            return rebuild(out, live, rebuild, new AvroSerdes(registry.client()));
+        }
+    }
+
+    private int rebuild(PrintWriter out, AlmanacConfig live, Rebuild rebuild, AvroSerdes serdes) throws Exception {
+        TopicCatalogue liveTopics = TopicCatalogue.create(live.topicPrefix(), serdes);
         TopicCatalogue shadowTopics = rebuild.topics(liveTopics);
         AlmanacConfig shadow = rebuild.config();
         DerivedDefinitions definitions = DerivedDefinitions.bundled();
@@ -135,10 +148,15 @@ final class RebuildCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            out.printf("Serving the rebuild (application %s); it follows the live input with the same cutoff. Ctrl-C stops.%n",
-                    shadow.applicationId());
-            out.flush();
-            stop.await();
+            try (QueryNode api = QueryNode.start(pipeline)) {
+                out.printf("Serving the rebuild (applications %s, %s), following the live input with the same cutoff. Ctrl-C stops.%n",
+                        shadow.applicationId(), Pipeline.derivedApplicationId(shadow));
+                out.printf("SQL query API at %s: ./almanac sql --server %s%n", api.url(), api.url());
+                out.flush();
+                stop.await();
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new UserException("query API: " + e.getMessage() + " (choose another port with --http-port, or 0 for any)");
+            }
         }
         return 0;
     }

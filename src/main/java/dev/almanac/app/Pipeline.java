@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,6 +36,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class Pipeline implements AutoCloseable {
 
+    private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30));
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final AlmanacConfig config;
@@ -50,10 +54,18 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions) {
+        this(config, topics, definitions, Optional.empty());
+    }
+
+    /**
+     * A pipeline whose foundation considers only observations published at or before
+     * {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
+     */
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions, Optional<Instant> publishedUpTo) {
         this.config = config;
         this.topics = topics;
         this.definitions = definitions;
-        this.foundation = topology(topics);
+        this.foundation = topology(topics, publishedUpTo);
         Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
@@ -80,7 +92,15 @@ public final class Pipeline implements AutoCloseable {
 
     /** The foundation topology. Pure: builds nodes, does no I/O. */
     public static Topology topology(TopicCatalogue topics) {
-        Topology topology = FoundationTopology.build(topics);
+        return topology(topics, Optional.empty());
+    }
+
+    /**
+     * The foundation topology (with the query layer's region index) considering only observations
+     * published at or before {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
+     */
+    public static Topology topology(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        Topology topology = FoundationTopology.build(topics, publishedUpTo);
         dev.almanac.query.RegionIndex.addTo(topology, topics);
         return topology;
     }
@@ -222,9 +242,13 @@ public final class Pipeline implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops both applications and leaves their consumer groups, so that a restart, a reset or a
+     * rebuild with {@code --replace} right after does not wait for the session timeout.
+     */
     @Override
     public void close() {
-        derivedStreams.close(Duration.ofSeconds(30));
-        streams.close(Duration.ofSeconds(30));
+        derivedStreams.close(LEAVE);
+        streams.close(LEAVE);
     }
 }

@@ -11,8 +11,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +33,9 @@ import org.apache.kafka.streams.TopologyDescription;
  * Decides whether an application has processed everything in its source topics: for every partition
  * the committed offset has reached the end, or everything between them is transaction markers (which
  * exactly-once writers leave after their last record and which a consumer never commits past).
+ * An exactly-once application must also have no transaction in flight: while a commit completes, its
+ * offsets may already show while the read-committed end of a topic it wrote (its last stable offset)
+ * still lags, which would make a half-done state look settled.
  */
 public final class Settle implements AutoCloseable {
 
@@ -75,6 +82,9 @@ public final class Settle implements AutoCloseable {
     /** Whether {@code groupId} has processed every record of {@code topics}. */
     public boolean caughtUp(String groupId, Set<String> topics) throws InterruptedException {
         try {
+            if (!openTransactions(admin, groupId).isEmpty()) {
+                return false;
+            }
             Set<String> existing = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false))
                     .names().get(30, TimeUnit.SECONDS);
             Set<String> resolved = new TreeSet<>();
@@ -104,10 +114,25 @@ public final class Settle implements AutoCloseable {
                     return false;
                 }
             }
-            return true;
+            return openTransactions(admin, groupId).isEmpty();
         } catch (ExecutionException | TimeoutException e) {
             return false;
         }
+    }
+
+    /**
+     * The transactional ids of {@code applicationId}'s exactly-once producers
+     * ({@code <application id>-<process uuid>-<thread>}) whose transaction is ongoing or completing.
+     */
+    public static List<String> openTransactions(Admin admin, String applicationId)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Pattern own = Pattern.compile(Pattern.quote(applicationId) + "-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\\d+");
+        return admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING,
+                        TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE)))
+                .all().get(30, TimeUnit.SECONDS).stream()
+                .map(TransactionListing::transactionalId)
+                .filter(id -> own.matcher(id).matches())
+                .toList();
     }
 
     private boolean hasRecordsFrom(TopicPartition tp, long offset) {

@@ -32,10 +32,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * Measures the pipeline's throughput against the raw consumer rate on the same broker in the same
  * run: the ratios are the figures that travel between machines.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {QueryBenchCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {QueryBenchCommand.class, BenchReplayCommand.class},
         description = {"Benchmarks, on the same broker in the same run: a plain consumer (the baseline), the",
             "foundation (validation + latest + current) and the full pipeline (foundation + every derived table).",
-            "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
+            "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given.",
+            "'bench replay': replay end to end and state restore (see 'bench replay --help')."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int DISTRICTS = 500;

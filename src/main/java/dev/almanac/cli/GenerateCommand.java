@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Parent of the synthetic-data generators. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Writes synthetic data (clearly labelled as such) for demos, tests and benchmarks.",
-        subcommands = {GenerateRegistrationsCommand.class})
+        subcommands = {GenerateRegistrationsCommand.class, GenerateHistoryCommand.class})
 final class GenerateCommand implements Runnable {
 
     @CommandLine.Spec

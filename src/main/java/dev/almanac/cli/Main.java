@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code almanac} command line. */
 @Command(name = "almanac", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Indicator observations through Kafka Streams: vintage-aware tables, derived topics, queries, replay.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, RegionsCommand.class, GenerateCommand.class, BenchCommand.class, SqlCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, RegionsCommand.class, GenerateCommand.class, BenchCommand.class, SqlCommand.class,
+            ReplayCommand.class, ResetCommand.class, RebuildCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for a bad command line. */

@@ -69,4 +69,14 @@ public record TopicCatalogue(String prefix, AvroSerdes serdes,
         return List.of(rawObservations, validObservations, rejectedObservations, latest, current,
                 regions, rawRegistrations, rejectedRegistrations);
     }
+
+    /**
+     * This catalogue with the input topics (those producers write and the pipeline only reads: raw
+     * observations, regions, raw registrations) taken from {@code live}: a shadow pipeline (a rebuild)
+     * reads the live input but writes everything else under its own prefix.
+     */
+    public TopicCatalogue withInputsFrom(TopicCatalogue live) {
+        return new TopicCatalogue(prefix, serdes, live.rawObservations, validObservations, rejectedObservations, latest, current,
+                live.regions, live.rawRegistrations, rejectedRegistrations);
+    }
 }

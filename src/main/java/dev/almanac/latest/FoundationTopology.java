@@ -4,8 +4,11 @@ import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.avro.SeriesPeriods;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -16,6 +19,10 @@ import org.apache.kafka.streams.state.Stores;
  * raw ─▶ validate ─▶ valid topic ─▶ latest (versioned store) ─▶ latest topic
  *            └─▶ rejected topic                 └─▶ current ─▶ current topic
  * </pre>
+ *
+ * With a publication cutoff (a rebuild "as of" a date), a filter between validation and the valid
+ * topic drops every observation published after the cutoff, so every table downstream only ever
+ * sees what had been published by then.
  */
 public final class FoundationTopology {
 
@@ -32,6 +39,8 @@ public final class FoundationTopology {
     public static final String CURRENT_STORE = "current-store";
     /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
     public static final String SERIES_PERIODS_STORE = "series-periods-store";
+    /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
+    public static final String AS_OF_FILTER = "as-of-filter";
 
     /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
     public static final String LATEST_PROCESSOR = "latest";
@@ -51,8 +60,16 @@ public final class FoundationTopology {
 
     /** The foundation as a topology of its own. */
     public static Topology build(TopicCatalogue topics) {
+        return build(topics, Optional.empty());
+    }
+
+    /**
+     * The foundation considering only observations published at or before {@code publishedUpTo}
+     * (inclusive), when present.
+     */
+    public static Topology build(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
         Topology topology = new Topology();
-        addTo(topology, topics);
+        addTo(topology, topics, publishedUpTo);
         return topology;
     }
 
@@ -62,16 +79,28 @@ public final class FoundationTopology {
      * changelog record of its own.
      */
     public static void addTo(Topology topology, TopicCatalogue topics) {
+        addTo(topology, topics, Optional.empty());
+    }
+
+    /** Adds the foundation's nodes and stores, with an optional inclusive publication cutoff. */
+    public static void addTo(Topology topology, TopicCatalogue topics, Optional<Instant> publishedUpTo) {
         var raw = topics.rawObservations();
         var valid = topics.validObservations();
         var rejected = topics.rejectedObservations();
 
         topology.addSource("raw-observations-source", raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
-        topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes()), "raw-observations-source");
+        String validParent = publishedUpTo.isPresent() ? AS_OF_FILTER : "validate";
+        topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes(),
+                publishedUpTo.isPresent() ? AS_OF_FILTER : ValidateProcessor.VALID_SINK), "raw-observations-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(), "validate");
+        if (publishedUpTo.isPresent()) {
+            long cutoff = publishedUpTo.get().toEpochMilli();
+            topology.addProcessor(AS_OF_FILTER, () -> new AsOfFilterProcessor(cutoff), "validate");
+            topology.connectProcessorAndStateStores(AS_OF_FILTER, VALIDATION_COUNTS_STORE);
+        }
         topology.addSink(ValidateProcessor.VALID_SINK, valid.name(), valid.keySerde().serializer(),
-                valid.valueSerde().serializer(), new SeriesPartitioner<>(), "validate");
+                valid.valueSerde().serializer(), new SeriesPartitioner<>(), validParent);
         topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
                 rejected.valueSerde().serializer(), "validate");
 
@@ -93,5 +122,13 @@ public final class FoundationTopology {
                 Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
                 topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
+    }
+
+    /**
+     * Observations dropped by the publication cutoff, from a (possibly multi-partition) view of
+     * {@link #VALIDATION_COUNTS_STORE}; 0 without a cutoff.
+     */
+    public static long excludedByCutoff(ReadOnlyKeyValueStore<String, Long> validationCounts) {
+        return AsOfFilterProcessor.excluded(validationCounts);
     }
 }

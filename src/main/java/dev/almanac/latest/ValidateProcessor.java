@@ -29,11 +29,14 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     static final String REJECTED_SINK = "rejected-observations-sink";
 
     private final Deserializer<IndicatorObservation> avro;
+    private final String validChild;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> counts;
 
-    ValidateProcessor(AvroSerdes serdes) {
+    /** @param validChild the node valid observations go to: the valid sink, or a filter in front of it */
+    ValidateProcessor(AvroSerdes serdes, String validChild) {
         this.avro = serdes.specific(IndicatorObservation.class, false).deserializer();
+        this.validChild = validChild;
     }
 
     @Override
@@ -59,7 +62,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         }
         increment(ValidationCounts.ACCEPTED);
         ObservationKey key = new ObservationKey(observation.getIndicator(), observation.getRegion(), observation.getPeriod());
-        context.forward(new Record<Object, Object>(key, observation, observation.getPublished().toEpochMilli()), VALID_SINK);
+        context.forward(new Record<Object, Object>(key, observation, observation.getPublished().toEpochMilli()), validChild);
     }
 
     private IndicatorObservation decode(byte[] bytes) {

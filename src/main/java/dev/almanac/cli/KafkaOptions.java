@@ -37,6 +37,10 @@ final class KafkaOptions {
     @Option(names = "--at-least-once", description = "Use at_least_once instead of the default exactly_once_v2.")
     boolean atLeastOnce;
 
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
+            description = "Kafka Streams commit.interval.ms: how often results become visible under exactly-once (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
     @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "0", description = "num.standby.replicas (default: ${DEFAULT-VALUE}).")
     int standbyReplicas;
 
@@ -82,6 +86,9 @@ final class KafkaOptions {
         if (partitions < 1) {
             throw new UserException("--partitions must be at least 1", Main.USAGE);
         }
+        if (commitIntervalMs < 1) {
+            throw new UserException("--commit-interval-ms must be at least 1", Main.USAGE);
+        }
         if (replicationFactor < 1) {
             throw new UserException("--replication-factor must be at least 1", Main.USAGE);
         }
@@ -97,7 +104,7 @@ final class KafkaOptions {
         }
         return new AlmanacConfig(bootstrap, applicationId, topicPrefix, !atLeastOnce,
                 stateDir != null ? stateDir : Home.stateDir(), partitions, replicationFactor, standbyReplicas,
-                Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(100),
+                Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(commitIntervalMs),
                 dev.almanac.app.QueryApiConfig.defaults());
     }
 }

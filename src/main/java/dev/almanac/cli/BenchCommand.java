@@ -4,14 +4,12 @@ import dev.almanac.app.AlmanacConfig;
 import dev.almanac.app.Pipeline;
 import dev.almanac.app.Settle;
 import dev.almanac.app.TopicAdmin;
-import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,16 +60,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--events must be at least 1", Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path work = Files.createTempDirectory("almanac-bench");
-        EmbeddedBroker broker = null;
-        try {
-            String bootstrap = kafka.bootstrapServers;
-            if (bootstrap == null) {
-                out.println("Starting a fresh embedded broker in " + work + " ...");
-                out.flush();
-                broker = EmbeddedBroker.start(work.resolve("broker"), true, Duration.ofSeconds(90));
-                bootstrap = broker.bootstrapServers();
-            }
+        try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench")) {
+            Path work = workspace.dir();
+            String bootstrap = workspace.bootstrap(kafka.bootstrapServers, out);
             String runId = Long.toString(System.currentTimeMillis(), 36);
             AlmanacConfig base = kafka.config(bootstrap).withStateDir(work.resolve("state"));
             AvroSerdes serdes = new AvroSerdes(new LocalSchemaRegistry());
@@ -116,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
 
             out.printf("%nalmanac bench: %,d synthetic observations over %d districts, %d partitions, %s, %s broker, %d cores%n",
                     events, DISTRICTS, base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
-                    broker != null ? "embedded" : "external", Runtime.getRuntime().availableProcessors());
+                    workspace.brokerKind(), Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "ratio to foundation"));
             table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), ""));
             table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", ""));
@@ -130,11 +121,6 @@ final class BenchCommand implements Callable<Integer> {
                     + " the consumer reads with assign(), without a group)");
             out.flush();
             return 0;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            EmbeddedBroker.deleteTree(work);
         }
     }
 

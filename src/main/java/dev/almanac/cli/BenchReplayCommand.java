@@ -17,7 +17,6 @@ import dev.almanac.replay.Routes;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,21 +74,14 @@ final class BenchReplayCommand implements Callable<Integer> {
             throw new UserException(e.getMessage(), Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path work = Files.createTempDirectory("almanac-bench-replay");
-        EmbeddedBroker broker = null;
-        try {
+        try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench-replay")) {
+            Path work = workspace.dir();
             Path file = work.resolve("history.jsonl");
             long t = System.nanoTime();
             HistoryGenerator.Stats stats = GenerateHistoryCommand.write(history, file);
             out.printf("Generated %,d history lines (%,d series x %d periods x %d vintages, %,d bad) in %.1f s%n", stats.lines(),
                     history.series(), HistoryGenerator.PERIODS_PER_SERIES, vintages, stats.bad(), secondsSince(t));
-            String bootstrap = kafka.bootstrapServers;
-            if (bootstrap == null) {
-                out.println("Starting a fresh embedded broker in " + work + " ...");
-                out.flush();
-                broker = EmbeddedBroker.start(work.resolve("broker"), true, Duration.ofSeconds(90));
-                bootstrap = broker.bootstrapServers();
-            }
+            String bootstrap = workspace.bootstrap(kafka.bootstrapServers, out);
             String runId = Long.toString(System.currentTimeMillis(), 36);
             AlmanacConfig config = kafka.config(bootstrap)
                     .withTopicPrefix("bench-" + runId)
@@ -160,7 +152,7 @@ final class BenchReplayCommand implements Callable<Integer> {
 
             out.printf("%nalmanac bench replay: %,d lines (%,d observations, %,d bad) published %s .. %s, %d partitions, %s, %s broker, %d cores%n",
                     lines, sent.observations(), sent.bad(), stats.firstPublished(), stats.lastPublished(), config.partitions(),
-                    config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", broker != null ? "embedded" : "external",
+                    config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", workspace.brokerKind(),
                     Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "time"));
             table.add(List.of("raw consumer (baseline, same records)", String.format("%,.0f", consumerRate), "1.000",
@@ -176,11 +168,6 @@ final class BenchReplayCommand implements Callable<Integer> {
                     + String.format("latest table: %,d rows before and after)", latestRows));
             out.flush();
             return 0;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            EmbeddedBroker.deleteTree(work);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.almanac.app.AlmanacConfig;
 import dev.almanac.app.Pipeline;
 import dev.almanac.app.QueryApiConfig;
 import dev.almanac.app.Settle;
-import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
 import dev.almanac.kafka.TopicCatalogue;
@@ -14,7 +13,6 @@ import dev.almanac.query.http.QueryNode;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,16 +87,9 @@ final class QueryBenchCommand implements Callable<Integer> {
             throw new UserException("--preload, --events, --regions, --clients and --idle-seconds must be positive", Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path work = Files.createTempDirectory("almanac-bench-queries");
-        EmbeddedBroker broker = null;
-        try {
-            String bootstrap = kafka.bootstrapServers;
-            if (bootstrap == null) {
-                out.println("Starting a fresh embedded broker in " + work + " ...");
-                out.flush();
-                broker = EmbeddedBroker.start(work.resolve("broker"), true, Duration.ofSeconds(90));
-                bootstrap = broker.bootstrapServers();
-            }
+        try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench-queries")) {
+            Path work = workspace.dir();
+            String bootstrap = workspace.bootstrap(kafka.bootstrapServers, out);
             String runId = Long.toString(System.currentTimeMillis(), 36);
             AlmanacConfig config = kafka.config(bootstrap)
                     .withTopicPrefix("bench-q-" + runId)
@@ -135,7 +126,7 @@ final class QueryBenchCommand implements Callable<Integer> {
             out.printf("%nalmanac bench queries: %,d preloaded + %,d per phase synthetic observations, %d series × up to 130 periods, "
                             + "%d partitions, %s, %s broker, %d clients, %d cores%n",
                     preload, events, 8 * regions, config.partitions(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
-                    broker != null ? "embedded" : "external", clients, Runtime.getRuntime().availableProcessors());
+                    workspace.brokerKind(), clients, Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("phase", "pipeline records/s", "ratio to ingest only", "queries/s", "p50 ms", "p99 ms",
                     "failed"));
             for (Phase p : phases) {
@@ -154,11 +145,6 @@ final class QueryBenchCommand implements Callable<Integer> {
             out.println(" foundation has processed and committed all of them; latency: HTTP round trip of POST /query)");
             out.flush();
             return 0;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            EmbeddedBroker.deleteTree(work);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.Pipeline;
+import dev.almanac.runtime.Pipeline;
 import dev.almanac.avro.ModelRegistration;
 import dev.almanac.avro.Region;
-import dev.almanac.derived.DerivedText;
+import dev.almanac.cli.DerivedText;
 import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.derived.definition.TableDefinition;
@@ -12,16 +12,16 @@ import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.kafka.TableReader;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.region.RegionJson;
-import dev.almanac.registration.RegistrationGenerator;
-import dev.almanac.registration.RegistrationJson;
-import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.derived.registration.RegistrationGenerator;
+import dev.almanac.derived.registration.RegistrationJson;
+import dev.almanac.derived.registration.RegistrationTopology;
 import java.nio.charset.StandardCharsets;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
-import dev.almanac.latest.ValidationCounts;
+import dev.almanac.foundation.FoundationTopology;
+import dev.almanac.foundation.ValidationCounts;
 import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.AvroSerdes;
 import java.io.PrintWriter;
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                     producer.flush();
                 }
                 pipeline.awaitSettled(Duration.ofSeconds(180));
-                dev.almanac.app.Queryable.await(pipeline, Duration.ofSeconds(60));
+                dev.almanac.runtime.Queryable.await(pipeline, Duration.ofSeconds(60));
                 ValidationCounts after = pipeline.validationCounts();
                 out.printf("Loaded %d regions; replayed %d observations from %s and %d SYNTHETIC model registrations"
                         + " (generated to match Beijing's reported totals) in %.1f s%n",

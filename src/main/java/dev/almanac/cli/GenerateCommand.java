@@ -1,6 +1,6 @@
 package dev.almanac.cli;
 
-import dev.almanac.registration.GenerateRegistrationsCommand;
+import dev.almanac.cli.GenerateRegistrationsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {"Writes a synthetic history of observations as JSON Lines (gzip when FILE ends in .gz): series (indicator, region) over a country > city > district hierarchy of made-up regions (XA, XA-C01, XA-C01-D01 ...), 16 reference periods each, V vintages per period (estimates then revisions), about 10% of lines arriving after newer vintages, a share of bad lines.",
             "Lines: series x 16 x vintages, plus ~0.2% duplicates and the bad lines. The same seed writes the same bytes."})
-final class GenerateHistoryCommand implements Callable<Integer> {
+public final class GenerateHistoryCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -66,7 +66,7 @@ final class GenerateHistoryCommand implements Callable<Integer> {
     }
 
     /** Writes a history to {@code file}, gzip-compressed when the name ends in {@code .gz}. */
-    static HistoryGenerator.Stats write(HistoryGenerator.Spec s, Path file) throws IOException {
+    public static HistoryGenerator.Stats write(HistoryGenerator.Spec s, Path file) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
              OutputStream stream = file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
              Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 20)) {

@@ -1,6 +1,6 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.AlmanacConfig;
+import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.HttpSchemaRegistryClient;
@@ -11,11 +11,16 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that talks to Kafka. Environment variables are the fallback. */
-final class KafkaOptions {
+public final class KafkaOptions {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (env ALMANAC_BOOTSTRAP_SERVERS; default: the running embedded broker of './almanac demo').")
     String bootstrapServers;
+
+    /** The --bootstrap-servers value, or null when none was given. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:ALMANAC_TOPIC_PREFIX:-almanac}",
             description = "Prefix of all topic names (default: ${DEFAULT-VALUE}).")
@@ -57,7 +62,7 @@ final class KafkaOptions {
      * The schema registry for this configuration: the external one, or the embedded one started on the
      * cluster, listening on every interface or, with {@code loopbackOnly}, on this machine only.
      */
-    RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
+    public RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
         int port = schemaRegistryPort == null ? RegistryConnection.DEFAULT_PORT : schemaRegistryPort;
         try {
             return RegistryConnection.open(config.schemaRegistryUrl(), config.bootstrapServers(),
@@ -70,7 +75,7 @@ final class KafkaOptions {
     }
 
     /** The bootstrap servers given, or the embedded broker's recorded address. */
-    String resolveBootstrap() {
+    public String resolveBootstrap() {
         if (bootstrapServers != null && !bootstrapServers.isBlank()) {
             return bootstrapServers;
         }
@@ -82,7 +87,7 @@ final class KafkaOptions {
                 "no --bootstrap-servers given and no embedded broker is running (start one with './almanac demo')", Main.USAGE));
     }
 
-    AlmanacConfig config(String bootstrap) {
+    public AlmanacConfig config(String bootstrap) {
         if (partitions < 1) {
             throw new UserException("--partitions must be at least 1", Main.USAGE);
         }
@@ -105,6 +110,6 @@ final class KafkaOptions {
         return new AlmanacConfig(bootstrap, applicationId, topicPrefix, !atLeastOnce,
                 stateDir != null ? stateDir : Home.stateDir(), partitions, replicationFactor, standbyReplicas,
                 Optional.ofNullable(schemaRegistryUrl).filter(s -> !s.isBlank()), Duration.ofMillis(commitIntervalMs),
-                dev.almanac.app.QueryApiConfig.defaults());
+                dev.almanac.runtime.QueryApiConfig.defaults());
     }
 }

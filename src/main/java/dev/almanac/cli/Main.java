@@ -1,5 +1,6 @@
 package dev.almanac.cli;
 
+import dev.almanac.cli.bench.BenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

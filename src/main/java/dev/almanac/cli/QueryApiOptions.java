@@ -1,6 +1,6 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.QueryApiConfig;
+import dev.almanac.runtime.QueryApiConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options of the HTTP query API, for the commands that run the pipeline. Environment variables are the fallback. */
-final class QueryApiOptions {
+public final class QueryApiOptions {
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:ALMANAC_HTTP_PORT:-8088}",
             description = "Port of the SQL query API; 0 picks a free one (env ALMANAC_HTTP_PORT; default: ${DEFAULT-VALUE}).")
@@ -58,7 +58,7 @@ final class QueryApiOptions {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.Pipeline;
-import dev.almanac.query.http.QueryNode;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.QueryNode;
 import java.io.IOException;
 import java.nio.file.Files;
 

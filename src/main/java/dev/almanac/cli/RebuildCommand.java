@@ -1,9 +1,9 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
-import dev.almanac.app.Queryable;
-import dev.almanac.app.TopicAdmin;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.Queryable;
+import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
@@ -11,7 +11,7 @@ import dev.almanac.replay.ApplicationReset;
 import dev.almanac.replay.DateWindow;
 import dev.almanac.replay.Rebuild;
 import dev.almanac.serde.AvroSerdes;
-import dev.almanac.query.http.QueryNode;
+import dev.almanac.runtime.QueryNode;
 import dev.almanac.registry.RegistryConnection;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "regions", mixinStandardHelpOptions = true,
         description = {"Loads regions from a JSON Lines file (code, parent, name_en, name_zh, kind) into the",
             "compacted regions topic; shares and roll-ups follow the hierarchy as it changes."})
-final class RegionsCommand implements Callable<Integer> {
+public final class RegionsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -56,7 +56,7 @@ final class RegionsCommand implements Callable<Integer> {
     }
 
     /** Sends regions to the regions topic, keyed by code, and waits for the acknowledgements. */
-    static void send(String bootstrap, TopicCatalogue topics, List<Region> regions) {
+    public static void send(String bootstrap, TopicCatalogue topics, List<Region> regions) {
         var t = topics.regions();
         java.util.Properties p = new java.util.Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,7 +1,7 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.TopicAdmin;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;

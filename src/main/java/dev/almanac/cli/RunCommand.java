@@ -1,9 +1,9 @@
 package dev.almanac.cli;
 
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.ValidationCounts;
+import dev.almanac.foundation.ValidationCounts;
 import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.AvroSerdes;
 import java.io.PrintWriter;

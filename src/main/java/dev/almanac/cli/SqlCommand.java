@@ -1,7 +1,7 @@
 package dev.almanac.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.almanac.app.QueryApiConfig;
+import dev.almanac.runtime.QueryApiConfig;
 import dev.almanac.query.QueryException;
 import dev.almanac.query.Statements;
 import dev.almanac.query.http.QueryClient;

@@ -6,7 +6,7 @@ import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.derived.series.SeriesTopology;
 import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.derived.registration.RegistrationTopology;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;

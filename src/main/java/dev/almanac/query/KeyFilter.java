@@ -1,5 +1,6 @@
 package dev.almanac.query;
 
+import dev.almanac.foundation.RegionIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,11 +1,12 @@
 package dev.almanac.query;
 
+import dev.almanac.foundation.RegionIndex;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

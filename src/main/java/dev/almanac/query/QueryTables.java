@@ -17,7 +17,7 @@ import dev.almanac.derived.series.SeriesTopology;
 import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.derived.registration.RegistrationTopology;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.almanac.query;
 
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

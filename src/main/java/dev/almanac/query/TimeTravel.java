@@ -1,6 +1,6 @@
 package dev.almanac.query;
 
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,8 +1,8 @@
 package dev.almanac.replay;
 
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
-import dev.almanac.app.Settle;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.Settle;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.derived.DerivedTopics;
 import dev.almanac.derived.DerivedTopology;

@@ -1,6 +1,6 @@
 package dev.almanac.replay;
 
-import dev.almanac.app.TopicAdmin;
+import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.Topic;
 import java.util.HashSet;

@@ -1,10 +1,10 @@
 package dev.almanac.replay;
 
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
-import dev.almanac.latest.ValidationCounts;
+import dev.almanac.foundation.FoundationTopology;
+import dev.almanac.foundation.ValidationCounts;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import java.time.Instant;
 import java.util.List;

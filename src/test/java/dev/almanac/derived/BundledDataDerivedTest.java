@@ -1,5 +1,6 @@
 package dev.almanac.derived;
 
+import dev.almanac.cli.DerivedText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,11 +19,11 @@ import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.derived.series.SeriesTopology;
 import dev.almanac.derived.share.ShareTopology;
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.region.RegionJson;
-import dev.almanac.registration.RegistrationGenerator;
-import dev.almanac.registration.RegistrationJson;
-import dev.almanac.registration.RegistrationTopology;
+import dev.almanac.derived.registration.RegistrationGenerator;
+import dev.almanac.derived.registration.RegistrationJson;
+import dev.almanac.derived.registration.RegistrationTopology;
 import dev.almanac.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.almanac.query;
 
-import dev.almanac.app.Pipeline;
+import dev.almanac.runtime.Pipeline;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Region;

@@ -1,11 +1,12 @@
 package dev.almanac.query;
 
+import dev.almanac.foundation.RegionIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.testing.Fixtures;
 import java.time.Duration;
 import java.util.ArrayList;

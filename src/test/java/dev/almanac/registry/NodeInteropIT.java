@@ -9,7 +9,7 @@ import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.SchemaIds;
 import java.io.File;

@@ -1,5 +1,6 @@
 package dev.almanac.query.http;
 
+import dev.almanac.runtime.QueryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
-import dev.almanac.app.QueryApiConfig;
-import dev.almanac.app.Settle;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.QueryApiConfig;
+import dev.almanac.runtime.Settle;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;

@@ -1,20 +1,21 @@
 package dev.almanac.query.http;
 
+import dev.almanac.runtime.QueryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.almanac.app.AlmanacConfig;
-import dev.almanac.app.Pipeline;
-import dev.almanac.app.QueryApiConfig;
-import dev.almanac.app.Settle;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.QueryApiConfig;
+import dev.almanac.runtime.Settle;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.latest.FoundationTopology;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;

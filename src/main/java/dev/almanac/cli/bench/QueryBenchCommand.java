@@ -1,0 +1,296 @@
+package dev.almanac.cli.bench;
+
+import dev.almanac.cli.QueryApiOptions;
+import dev.almanac.cli.KafkaOptions;
+import dev.almanac.cli.Main;
+import dev.almanac.cli.TextTable;
+import dev.almanac.cli.UserException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.QueryApiConfig;
+import dev.almanac.runtime.Settle;
+import dev.almanac.ingest.RawProducer;
+import dev.almanac.ingest.SyntheticObservations;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.query.http.QueryClient;
+import dev.almanac.runtime.QueryNode;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.LocalSchemaRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Query throughput and latency through the HTTP API while the pipeline ingests, next to the pipeline's
+ * own rate with and without the query load, all in one run on one broker: the ratios are the figures
+ * that travel between machines.
+ */
+@Command(name = "queries", mixinStandardHelpOptions = true,
+        description = {"Benchmarks SQL queries through the HTTP API (key lookups, 100-row series scans) while the pipeline",
+            "ingests synthetic observations, and the pipeline's rate with and without that load, in one run.",
+            "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
+final class QueryBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--preload", paramLabel = "N", defaultValue = "100000", description = "Observations loaded before measuring (default: ${DEFAULT-VALUE}).")
+    long preload;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "Observations ingested in each measured phase (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--regions", paramLabel = "N", defaultValue = "50",
+            description = "Synthetic districts: 8 indicators × N series, up to 130 periods each (default: ${DEFAULT-VALUE}).")
+    int regions;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "4", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--idle-seconds", paramLabel = "S", defaultValue = "10", description = "Length of the query phases without ingestion (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** What one phase measured. */
+    private record Phase(String name, double ingestRate, long queries, long failures, double seconds, long[] latenciesNanos) {
+        double qps() {
+            return queries / seconds;
+        }
+
+        double percentileMillis(double p) {
+            if (latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.min(latenciesNanos.length - 1, Math.ceil(p / 100 * latenciesNanos.length) - 1);
+            return latenciesNanos[Math.max(0, i)] / 1e6;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 1 || preload < 1 || regions < 1 || clients < 1 || idleSeconds < 1) {
+            throw new UserException("--preload, --events, --regions, --clients and --idle-seconds must be positive", Main.USAGE);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench-queries")) {
+            Path work = workspace.dir();
+            String bootstrap = workspace.bootstrap(kafka.bootstrapServers(), out);
+            String runId = Long.toString(System.currentTimeMillis(), 36);
+            AlmanacConfig config = kafka.config(bootstrap)
+                    .withTopicPrefix("bench-q-" + runId)
+                    .withApplicationId("almanac-bench-q-" + runId)
+                    .withStateDir(work.resolve("state"))
+                    .withQueryApi(new QueryApiConfig(QueryApiOptions.freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
+            TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+            List<Phase> phases = new ArrayList<>();
+            try (Pipeline pipeline = new Pipeline(config, topics); QueryNode node = QueryNode.start(pipeline);
+                 Settle settle = new Settle(bootstrap)) {
+                pipeline.start(Duration.ofSeconds(120));
+                QueryClient client = new QueryClient(node.url(), Optional.empty());
+                out.printf("Preloading %,d synthetic observations ...%n", preload);
+                out.flush();
+                long seedNext = seed;
+                ingest(pipeline, settle, topics, preload, seedNext++);
+
+                List<String> keyQueries = keyLookups(client);
+                List<String> scanQueries = seriesScans(client);
+                out.printf("Query mix: %,d distinct key lookups, %,d series with at least 100 periods; %d clients%n",
+                        keyQueries.size(), scanQueries.size(), clients);
+                out.flush();
+                IntFunction<String> keys = i -> keyQueries.get(i % keyQueries.size());
+                IntFunction<String> scans = i -> scanQueries.get(i % scanQueries.size());
+
+                phases.add(phase("ingest only", pipeline, settle, topics, client, null, 0, seedNext++, out));
+                phases.add(phase("ingest + key lookups", pipeline, settle, topics, client, keys, 1, seedNext++, out));
+                phases.add(phase("ingest + 100-row scans", pipeline, settle, topics, client, scans, 100, seedNext++, out));
+                phases.add(phase("ingest only (again)", pipeline, settle, topics, client, null, 0, seedNext++, out));
+                phases.add(idle("key lookups, no ingest", client, keys, 1, out));
+                phases.add(idle("100-row scans, no ingest", client, scans, 100, out));
+            }
+            double baseline = (phases.get(0).ingestRate() + phases.get(3).ingestRate()) / 2;
+            out.printf("%nalmanac bench queries: %,d preloaded + %,d per phase synthetic observations, %d series × up to 130 periods, "
+                            + "%d partitions, %s, %s broker, %d clients, %d cores%n",
+                    preload, events, 8 * regions, config.partitions(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
+                    workspace.brokerKind(), clients, Runtime.getRuntime().availableProcessors());
+            TextTable table = new TextTable(List.of("phase", "pipeline records/s", "ratio to ingest only", "queries/s", "p50 ms", "p99 ms",
+                    "failed"));
+            for (Phase p : phases) {
+                boolean ingest = !Double.isNaN(p.ingestRate());
+                boolean queries = p.latenciesNanos().length > 0;
+                table.add(List.of(p.name(),
+                        ingest ? String.format("%,.0f", p.ingestRate()) : "-",
+                        ingest ? String.format("%.3f", p.ingestRate() / baseline) : "-",
+                        queries ? String.format("%,.0f", p.qps()) : "-",
+                        queries ? String.format("%.2f", p.percentileMillis(50)) : "-",
+                        queries ? String.format("%.2f", p.percentileMillis(99)) : "-",
+                        queries ? Long.toString(p.failures()) : "-"));
+            }
+            out.print(table.render());
+            out.println("(ratio: against the mean of the two ingest-only phases; pipeline rate: records from the first send until the");
+            out.println(" foundation has processed and committed all of them; latency: HTTP round trip of POST /query)");
+            out.flush();
+            return 0;
+        }
+    }
+
+    private Phase phase(String name, Pipeline pipeline, Settle settle, TopicCatalogue topics, QueryClient client,
+                        IntFunction<String> queries, int expectedRows, long phaseSeed, PrintWriter out) throws Exception {
+        out.printf("Phase: %s ...%n", name);
+        out.flush();
+        Load load = queries == null ? null : new Load(client, queries, expectedRows, clients);
+        long t = System.nanoTime();
+        double rate = ingest(pipeline, settle, topics, events, phaseSeed);
+        double seconds = (System.nanoTime() - t) / 1e9;
+        if (load == null) {
+            return new Phase(name, rate, 0, 0, seconds, new long[0]);
+        }
+        load.stop();
+        return new Phase(name, rate, load.done.get(), load.failed.get(), seconds, load.latencies());
+    }
+
+    private Phase idle(String name, QueryClient client, IntFunction<String> queries, int expectedRows, PrintWriter out) throws Exception {
+        out.printf("Phase: %s (%d s) ...%n", name, idleSeconds);
+        out.flush();
+        Load load = new Load(client, queries, expectedRows, clients);
+        long t = System.nanoTime();
+        Object monitor = new Object();
+        long until = t + idleSeconds * 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            synchronized (monitor) {
+                monitor.wait(100);
+            }
+        }
+        load.stop();
+        return new Phase(name, Double.NaN, load.done.get(), load.failed.get(), (System.nanoTime() - t) / 1e9, load.latencies());
+    }
+
+    /** Sends {@code n} synthetic observations and waits until the foundation processed them; returns records/s. */
+    private double ingest(Pipeline pipeline, Settle settle, TopicCatalogue topics, long n, long phaseSeed) throws Exception {
+        long t = System.nanoTime();
+        try (RawProducer producer = new RawProducer(pipeline.config().bootstrapServers())) {
+            SyntheticObservations gen = new SyntheticObservations(n, regions, phaseSeed);
+            while (gen.hasNext()) {
+                producer.sendLine(topics.rawObservations().name(), gen.next());
+            }
+            producer.flush();
+        }
+        settle.await(pipeline.config().applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofMinutes(30));
+        return n / ((System.nanoTime() - t) / 1e9);
+    }
+
+    private static List<String> keyLookups(QueryClient client) throws Exception {
+        JsonNode r = client.query("SELECT indicator, region, period FROM latest WHERE indicator IN ('gdp', 'patent_grants') LIMIT 5000");
+        List<String> out = new ArrayList<>();
+        for (JsonNode row : r.path("rows")) {
+            out.add(String.format("SELECT * FROM latest WHERE indicator = '%s' AND region = '%s' AND period = '%s'",
+                    row.get(0).asText(), row.get(1).asText(), row.get(2).asText()));
+        }
+        shuffle(out);
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no keys to look up after the preload");
+        }
+        return out;
+    }
+
+    private static List<String> seriesScans(QueryClient client) throws Exception {
+        JsonNode r = client.query("SELECT indicator, region FROM latest GROUP BY indicator, region HAVING COUNT(*) >= 100");
+        List<String> out = new ArrayList<>();
+        for (JsonNode row : r.path("rows")) {
+            out.add(String.format("SELECT * FROM latest WHERE indicator = '%s' AND region = '%s' LIMIT 100",
+                    row.get(0).asText(), row.get(1).asText()));
+        }
+        shuffle(out);
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no series with 100 periods after the preload: raise --preload or lower --regions");
+        }
+        return out;
+    }
+
+    private static void shuffle(List<String> list) {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = list.size() - 1; i > 0; i--) {
+            java.util.Collections.swap(list, i, random.nextInt(i + 1));
+        }
+    }
+
+    /** Client threads sending queries back to back, each timing its round trips. */
+    private static final class Load {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong done = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final List<Thread> threads = new ArrayList<>();
+        final List<long[]> perThread = new ArrayList<>();
+        final int[] counts;
+
+        Load(QueryClient client, IntFunction<String> queries, int expectedRows, int n) {
+            counts = new int[n];
+            for (int c = 0; c < n; c++) {
+                long[] lat = new long[1_000_000];
+                perThread.add(lat);
+                int me = c;
+                Thread t = new Thread(() -> {
+                    int i = me * 7919;
+                    while (!stop.get()) {
+                        String sql = queries.apply(i++);
+                        long s = System.nanoTime();
+                        try {
+                            JsonNode r = client.query(sql);
+                            long d = System.nanoTime() - s;
+                            if (r.path("rows").size() != expectedRows) {
+                                failed.incrementAndGet();
+                            }
+                            if (counts[me] < lat.length) {
+                                lat[counts[me]++] = d;
+                            }
+                            done.incrementAndGet();
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }, "almanac-bench-client-" + c);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+
+        long[] latencies() {
+            int total = Arrays.stream(counts).sum();
+            long[] all = new long[total];
+            int at = 0;
+            for (int c = 0; c < counts.length; c++) {
+                System.arraycopy(perThread.get(c), 0, all, at, counts[c]);
+                at += counts[c];
+            }
+            Arrays.sort(all);
+            return all;
+        }
+    }
+}

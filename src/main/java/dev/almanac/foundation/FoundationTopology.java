@@ -1,0 +1,134 @@
+package dev.almanac.foundation;
+
+import dev.almanac.kafka.SeriesPartitioner;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.avro.SeriesPeriods;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The foundation: raw records are validated into the valid-observation topic (or the dead-letter
+ * topic), then folded into the vintage-aware latest table and the current-value table.
+ *
+ * <pre>
+ * raw ─▶ validate ─▶ valid topic ─▶ latest (versioned store) ─▶ latest topic
+ *            └─▶ rejected topic                 └─▶ current ─▶ current topic
+ * </pre>
+ *
+ * With a publication cutoff (a rebuild "as of" a date), a filter between validation and the valid
+ * topic drops every observation published after the cutoff, so every table downstream only ever
+ * sees what had been published by then.
+ */
+public final class FoundationTopology {
+
+    /** Accepted/rejected counters, per task: sum over all partitions for the totals. */
+    public static final String VALIDATION_COUNTS_STORE = "validation-counts-store";
+    /** Versioned store: (indicator, region, period) → winning observation, with every earlier vintage as history. */
+    public static final String LATEST_STORE = "latest-store";
+    /**
+     * Plain key-value mirror of the latest store's winners: versioned stores cannot be scanned, and
+     * SQL needs scans and prefix scans.
+     */
+    public static final String LATEST_TABLE_STORE = "latest-table-store";
+    /** (indicator, region, frequency) → the latest vintage of the newest reference period. */
+    public static final String CURRENT_STORE = "current-store";
+    /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
+    public static final String SERIES_PERIODS_STORE = "series-periods-store";
+    /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
+    public static final String AS_OF_FILTER = "as-of-filter";
+
+    /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
+    public static final String LATEST_PROCESSOR = "latest";
+    /** The processor that forwards each change of the current-value table: other features may attach children to it. */
+    public static final String CURRENT_PROCESSOR = "current";
+
+    /**
+     * How long the latest store keeps superseded vintages. Publication dates in statistics span
+     * decades, and an as-of query must never silently miss a vintage, so history is kept for 100 years
+     * of event time; segments are a year wide so old vintages cost one segment each.
+     */
+    public static final Duration HISTORY_RETENTION = Duration.ofDays(36_500);
+    static final Duration HISTORY_SEGMENT = Duration.ofDays(365);
+
+    private FoundationTopology() {
+    }
+
+    /** The foundation as a topology of its own. */
+    public static Topology build(TopicCatalogue topics) {
+        return build(topics, Optional.empty());
+    }
+
+    /**
+     * The foundation considering only observations published at or before {@code publishedUpTo}
+     * (inclusive), when present.
+     */
+    public static Topology build(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        Topology topology = new Topology();
+        addTo(topology, topics, publishedUpTo);
+        return topology;
+    }
+
+    /**
+     * Adds the foundation's nodes and stores to {@code topology}. Key-value stores are cached: the
+     * validation counters change on every record, and without a cache each change would be a
+     * changelog record of its own.
+     */
+    public static void addTo(Topology topology, TopicCatalogue topics) {
+        addTo(topology, topics, Optional.empty());
+    }
+
+    /** Adds the foundation's nodes and stores, with an optional inclusive publication cutoff. */
+    public static void addTo(Topology topology, TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        var raw = topics.rawObservations();
+        var valid = topics.validObservations();
+        var rejected = topics.rejectedObservations();
+
+        topology.addSource("raw-observations-source", raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
+        String validParent = publishedUpTo.isPresent() ? AS_OF_FILTER : "validate";
+        topology.addProcessor("validate", () -> new ValidateProcessor(topics.serdes(),
+                publishedUpTo.isPresent() ? AS_OF_FILTER : ValidateProcessor.VALID_SINK), "raw-observations-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VALIDATION_COUNTS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(), "validate");
+        if (publishedUpTo.isPresent()) {
+            long cutoff = publishedUpTo.get().toEpochMilli();
+            topology.addProcessor(AS_OF_FILTER, () -> new AsOfFilterProcessor(cutoff), "validate");
+            topology.connectProcessorAndStateStores(AS_OF_FILTER, VALIDATION_COUNTS_STORE);
+        }
+        topology.addSink(ValidateProcessor.VALID_SINK, valid.name(), valid.keySerde().serializer(),
+                valid.valueSerde().serializer(), new SeriesPartitioner<>(), validParent);
+        topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
+                rejected.valueSerde().serializer(), "validate");
+
+        topology.addSource("valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name());
+        topology.addProcessor(LATEST_PROCESSOR, LatestProcessor::new, "valid-observations-source");
+        topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
+                valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()).withCachingEnabled(), LATEST_PROCESSOR);
+        topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
+                topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
+
+        topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
+        var current = topics.current();
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
+                topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), CURRENT_PROCESSOR);
+        topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
+    }
+
+    /**
+     * Observations dropped by the publication cutoff, from a (possibly multi-partition) view of
+     * {@link #VALIDATION_COUNTS_STORE}; 0 without a cutoff.
+     */
+    public static long excludedByCutoff(ReadOnlyKeyValueStore<String, Long> validationCounts) {
+        return AsOfFilterProcessor.excluded(validationCounts);
+    }
+}

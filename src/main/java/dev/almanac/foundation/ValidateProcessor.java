@@ -1,0 +1,114 @@
+package dev.almanac.foundation;
+
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.kafka.DeadLetters;
+import dev.almanac.observation.ObservationJson;
+import dev.almanac.observation.ObservationValidator;
+import dev.almanac.observation.Rejection;
+import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.RegistryUnavailableException;
+import dev.almanac.serde.WireFormat;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decodes a raw record (Confluent-framed Avro {@code IndicatorObservation}, or a JSON object), checks
+ * it, and forwards it either to the valid topic keyed by (indicator, region, period) with the
+ * publication time as its timestamp, or unchanged to the dead-letter topic with headers giving the
+ * reason and origin. Counts both.
+ */
+final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    static final String VALID_SINK = "valid-observations-sink";
+    static final String REJECTED_SINK = "rejected-observations-sink";
+
+    private final Deserializer<IndicatorObservation> avro;
+    private final String validChild;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> counts;
+
+    /** @param validChild the node valid observations go to: the valid sink, or a filter in front of it */
+    ValidateProcessor(AvroSerdes serdes, String validChild) {
+        this.avro = serdes.specific(IndicatorObservation.class, false).deserializer();
+        this.validChild = validChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.counts = context.getStateStore(FoundationTopology.VALIDATION_COUNTS_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        IndicatorObservation observation;
+        try {
+            observation = decode(record.value());
+        } catch (Rejection.Exception e) {
+            reject(record, e.rejection());
+            return;
+        } catch (RegistryUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Whatever else bad input provokes must not stop the pipeline: it is dead-lettered too.
+            reject(record, new Rejection(Rejection.Reason.UNDECODABLE, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return;
+        }
+        increment(ValidationCounts.ACCEPTED);
+        ObservationKey key = new ObservationKey(observation.getIndicator(), observation.getRegion(), observation.getPeriod());
+        context.forward(new Record<Object, Object>(key, observation, observation.getPublished().toEpochMilli()), validChild);
+    }
+
+    private IndicatorObservation decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "empty record value");
+        }
+        if (bytes[0] == WireFormat.MAGIC) {
+            IndicatorObservation decoded;
+            try {
+                decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
+            } catch (RuntimeException e) {
+                if (registryUnavailable(e)) {
+                    // Not the record's fault: fail the task so it is retried from the last commit
+                    // (the pipeline replaces the thread) instead of dead-lettering a valid record.
+                    throw new RegistryUnavailableException(e);
+                }
+                throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
+            }
+            if (decoded.getId() == null || decoded.getId().isBlank()) {
+                decoded.setId(ObservationJson.derivedId(decoded));
+            }
+            return ObservationValidator.validate(decoded);
+        }
+        return ObservationJson.parse(bytes);
+    }
+
+    /** Whether decoding failed because the schema registry could not answer (5xx, unreachable), not because of the bytes. */
+    static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.SchemaRegistryException sre && sre.status() >= 500) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void reject(Record<byte[], byte[]> record, Rejection rejection) {
+        increment(ValidationCounts.REJECTED);
+        increment(ValidationCounts.REJECTED_PREFIX + rejection.reason().name());
+        Headers headers = DeadLetters.headers(record.headers(), rejection, context.recordMetadata());
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), REJECTED_SINK);
+    }
+
+    private void increment(String counter) {
+        Long current = counts.get(counter);
+        counts.put(counter, current == null ? 1L : current + 1);
+    }
+
+}

@@ -1,0 +1,254 @@
+package dev.almanac.runtime;
+
+import dev.almanac.derived.DerivedTopics;
+import dev.almanac.derived.DerivedTopology;
+import dev.almanac.derived.definition.DerivedDefinitions;
+import dev.almanac.kafka.Topic;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.foundation.FoundationTopology;
+import dev.almanac.foundation.ValidationCounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The running pipeline: two Kafka Streams applications in one process. The foundation (application id
+ * {@code <id>}) validates observations and keeps the latest and current tables; the derived tables
+ * (application id {@code <id>-derived}) read the foundation's topics. They are separate applications
+ * because both read the valid-observation topic, and a topic feeds only one source node per topology.
+ * Owns nothing but the streams instances: the broker and the HTTP servers belong to their starters.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30));
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
+
+    private final AlmanacConfig config;
+    private final TopicCatalogue topics;
+    private final DerivedDefinitions definitions;
+    private final Topology foundation;
+    private final Topology derived;
+    private final KafkaStreams streams;
+    private final KafkaStreams derivedStreams;
+
+    /** The pipeline with the bundled derived-table definitions. */
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics) {
+        this(config, topics, DerivedDefinitions.bundled());
+    }
+
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions) {
+        this(config, topics, definitions, Optional.empty());
+    }
+
+    /**
+     * A pipeline whose foundation considers only observations published at or before
+     * {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
+     */
+    public Pipeline(AlmanacConfig config, TopicCatalogue topics, DerivedDefinitions definitions, Optional<Instant> publishedUpTo) {
+        this.config = config;
+        this.topics = topics;
+        this.definitions = definitions;
+        this.foundation = topology(topics, publishedUpTo);
+        Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
+        this.derived = DerivedTopology.build(topics, definitions, derivedProps);
+        this.streams = new KafkaStreams(foundation, streamsProperties(config));
+        this.derivedStreams = new KafkaStreams(derived, derivedProps);
+        this.streams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+        this.derivedStreams.setUncaughtExceptionHandler(Pipeline::onUncaught);
+    }
+
+    /**
+     * A transient outage (the schema registry unreachable) replaces the thread: its tasks resume from
+     * the last commit and retry. Anything else is a bug or a broken cluster: the application stops
+     * rather than skip records.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.RegistryUnavailableException) {
+                LOG.warn("{}; replacing the stream thread", t.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        LOG.error("stream thread failed; stopping the application", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** The foundation topology. Pure: builds nodes, does no I/O. */
+    public static Topology topology(TopicCatalogue topics) {
+        return topology(topics, Optional.empty());
+    }
+
+    /**
+     * The foundation topology (with the query layer's region index) considering only observations
+     * published at or before {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
+     */
+    public static Topology topology(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        Topology topology = FoundationTopology.build(topics, publishedUpTo);
+        dev.almanac.foundation.RegionIndex.addTo(topology, topics);
+        return topology;
+    }
+
+    /** The application id of the derived tables. */
+    public static String derivedApplicationId(AlmanacConfig config) {
+        return config.applicationId() + "-derived";
+    }
+
+    /** Kafka Streams properties of the foundation application. */
+    public static Properties streamsProperties(AlmanacConfig config) {
+        return streamsProperties(config, config.applicationId());
+    }
+
+    /** Kafka Streams properties derived from the config, for {@code applicationId}. */
+    public static Properties streamsProperties(AlmanacConfig config, String applicationId) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        if (config.queryApi().httpPort() > 0) {
+            // Interactive queries find the instance that holds a key through this (dev.almanac.query).
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
+        }
+        return p;
+    }
+
+    /** Every topic the pipeline reads or writes (not internal ones), for creation. */
+    public List<Topic<?, ?>> allTopics() {
+        List<Topic<?, ?>> all = new ArrayList<>(topics.all());
+        all.addAll(DerivedTopics.all(topics, definitions));
+        return all;
+    }
+
+    /** Creates missing topics, starts both applications and waits until they run. */
+    public Pipeline start(Duration timeout) throws InterruptedException {
+        try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
+            TopicAdmin.ensureTopics(admin, allTopics(), config.partitions(), config.replicationFactor());
+        }
+        streams.start();
+        derivedStreams.start();
+        awaitState(streams, KafkaStreams.State.RUNNING, timeout);
+        awaitState(derivedStreams, KafkaStreams.State.RUNNING, timeout);
+        return this;
+    }
+
+    /** Waits until every application has processed and committed everything in its inputs. */
+    public void awaitSettled(Duration timeout) throws InterruptedException {
+        try (Settle settle = new Settle(config.bootstrapServers())) {
+            settle.await(config.applicationId(), Settle.sourceTopics(foundation), timeout);
+            settle.await(derivedApplicationId(config), Settle.sourceTopics(derived), timeout);
+        }
+    }
+
+    /** Waits until the foundation's streams reach {@code state}, failing fast when they die. */
+    public void awaitState(KafkaStreams.State state, Duration timeout) throws InterruptedException {
+        awaitState(streams, state, timeout);
+    }
+
+    private static void awaitState(KafkaStreams s, KafkaStreams.State state, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Object monitor = new Object();
+        while (s.state() != state) {
+            if (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.NOT_RUNNING
+                    || s.state() == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException("Kafka Streams stopped in state " + s.state());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Kafka Streams not " + state + " after " + timeout + " (state " + s.state() + ")");
+            }
+            synchronized (monitor) {
+                monitor.wait(50);
+            }
+        }
+    }
+
+    /** Validation totals over all local partitions. */
+    public ValidationCounts validationCounts() {
+        return ValidationCounts.sum(keyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
+    }
+
+    /** A read-only view over all local partitions of a foundation key-value store. */
+    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+        return keyValueStore(streams, name);
+    }
+
+    /** A read-only view over all local partitions of a derived-table key-value store. */
+    public <K, V> ReadOnlyKeyValueStore<K, V> derivedKeyValueStore(String name) {
+        return keyValueStore(derivedStreams, name);
+    }
+
+    private static <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(KafkaStreams s, String name) {
+        try {
+            return s.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new IllegalStateException("store " + name + " is not queryable now: " + e.getMessage(), e);
+        }
+    }
+
+    /** The foundation application. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The derived-tables application. */
+    public KafkaStreams derivedStreams() {
+        return derivedStreams;
+    }
+
+    /** The foundation topology. */
+    public Topology topology() {
+        return foundation;
+    }
+
+    /** The derived-tables topology. */
+    public Topology derivedTopology() {
+        return derived;
+    }
+
+    public DerivedDefinitions definitions() {
+        return definitions;
+    }
+
+    public TopicCatalogue topics() {
+        return topics;
+    }
+
+    public AlmanacConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops both applications and leaves their consumer groups, so that a restart, a reset or a
+     * rebuild with {@code --replace} right after does not wait for the session timeout.
+     */
+    @Override
+    public void close() {
+        derivedStreams.close(LEAVE);
+        streams.close(LEAVE);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.almanac.runtime;
+
+import dev.almanac.query.ChangeStream;
+import dev.almanac.query.http.HttpPeerClient;
+import dev.almanac.query.http.QueryServer;
+import dev.almanac.query.ClusterRouter;
+import dev.almanac.query.LocalPartitionReader;
+import dev.almanac.query.QueryTables;
+import dev.almanac.query.Router;
+import dev.almanac.query.TableDef;
+import dev.almanac.query.SqlEngine;
+import dev.almanac.query.StreamsLocalStores;
+import dev.almanac.query.TableRegistry;
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * The query side of one running instance: the SQL engine over the pipeline's stores, routing across
+ * the application's instances, and the HTTP API, on its own server or on a shared Javalin. Start it
+ * right after constructing the {@link Pipeline} (its config fixes {@code application.server}); it
+ * answers 503 until the streams run.
+ */
+public final class QueryNode implements AutoCloseable {
+
+    private final QueryApiConfig api;
+    private final SqlEngine engine;
+    private final List<ClusterRouter> routers;
+    private final QueryServer server;
+    private final Admin admin;
+
+    private QueryNode(QueryApiConfig api, SqlEngine engine, List<ClusterRouter> routers, QueryServer server, Admin admin) {
+        this.api = api;
+        this.engine = engine;
+        this.routers = routers;
+        this.server = server;
+        this.admin = admin;
+    }
+
+    /** Builds the query side and serves it on a server of its own at the configured port. */
+    public static QueryNode start(Pipeline pipeline) {
+        QueryNode node = create(pipeline);
+        try {
+            node.server.start(node.api.bindHost(), node.api.httpPort());
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /** Builds the query side and adds its routes to a Javalin shared with other servers (not started here). */
+    public static QueryNode attach(Pipeline pipeline, Javalin app) {
+        QueryNode node = create(pipeline);
+        node.server.routes(app);
+        return node;
+    }
+
+    private static QueryNode create(Pipeline pipeline) {
+        AlmanacConfig config = pipeline.config();
+        QueryApiConfig api = config.queryApi();
+        if (api.httpPort() == 0) {
+            throw new IllegalArgumentException("resolve the HTTP port before building the pipeline: application.server needs it");
+        }
+        String derivedId = Pipeline.derivedApplicationId(config);
+        TableRegistry tables = QueryTables.withDerived(pipeline.topics(), pipeline.definitions(), pipeline.derivedTopology(), derivedId);
+        String instance = api.applicationServer();
+        LocalPartitionReader local = new LocalPartitionReader(Map.of(
+                TableDef.Application.FOUNDATION, new StreamsLocalStores(pipeline.streams(), config.applicationId(), instance),
+                TableDef.Application.DERIVED, new StreamsLocalStores(pipeline.derivedStreams(), derivedId, instance)), tables);
+        Admin admin = TopicAdmin.admin(config.bootstrapServers());
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        HostInfo self = new HostInfo(api.advertisedHost(), api.httpPort());
+        HttpPeerClient peers = new HttpPeerClient(tables, api.apiToken());
+        ClusterRouter foundation = new ClusterRouter(pipeline.streams(), self, local, peers,
+                topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
+        ClusterRouter derived = new ClusterRouter(pipeline.derivedStreams(), self, local, peers,
+                topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
+        Router router = (table, request) -> (table.application() == TableDef.Application.DERIVED ? derived : foundation).read(table, request);
+        SqlEngine engine = new SqlEngine(tables, router, new SqlEngine.Limits(api.rowCap(), api.queryTimeout(), 8));
+        engine.warmUp();
+        QueryServer server = new QueryServer(engine, local,
+                new ChangeStream(config.bootstrapServers(), Duration.ofSeconds(5), api.queryTimeout()),
+                () -> states(pipeline),
+                new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5)));
+        return new QueryNode(api, engine, List.of(foundation, derived), server, admin);
+    }
+
+    /** The state of each application the API reads from. */
+    public static Map<String, KafkaStreams.State> states(Pipeline pipeline) {
+        Map<String, KafkaStreams.State> states = new LinkedHashMap<>();
+        states.put("foundation", pipeline.streams().state());
+        states.put("derived", pipeline.derivedStreams().state());
+        return states;
+    }
+
+    private static int partitions(Admin admin, String topic) {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return d.partitions().size();
+        } catch (Exception e) {
+            throw new dev.almanac.query.QueryException(503, "cannot describe topic " + topic + ": " + e.getMessage());
+        }
+    }
+
+    public SqlEngine engine() {
+        return engine;
+    }
+
+    /** The API's base URL (advertised host and port). */
+    public String url() {
+        return api.url();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        engine.close();
+        routers.forEach(ClusterRouter::close);
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.almanac.foundation;
+
+import dev.almanac.testing.Fixtures;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The committed shape of a rebuild's foundation (with the publication cutoff); see {@link TopologyDescriptionTest}. */
+class AsOfTopologyDescriptionTest {
+
+    @Test
+    void shouldMatchCommittedDescriptionWhenFoundationIsBuiltWithACutoff() throws Exception {
+        TopologyDescriptionTest.check("foundation-as-of.txt",
+                FoundationTopology.build(Fixtures.catalogue(), Optional.of(Instant.parse("2026-01-01T23:59:59.999Z"))).describe().toString());
+    }
+}

@@ -1,0 +1,146 @@
+package dev.almanac.foundation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.Pipeline;
+import dev.almanac.runtime.Settle;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.ingest.RawProducer;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.testing.Fixtures;
+import dev.almanac.testing.KafkaCluster;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole foundation on a real broker: raw JSON lines in, Avro tables out, bad records dead-lettered. */
+@Timeout(180)
+class FoundationIT {
+
+    private static KafkaCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KafkaCluster.start(1);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void shouldPublishLatestTableInConfluentWireFormatWhenBundledDataIsReplayed(@TempDir Path state) throws Exception {
+        AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state)
+                .withApplicationId("foundation-it").withTopicPrefix("fit");
+        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(),
+                new dev.almanac.serde.AvroSerdes(new LocalSchemaRegistry()));
+        List<String> lines = Fixtures.bundledObservations();
+        List<String> bad = List.of("not json at all", Fixtures.json("bad-1", "gdp", "beijing", "2025", "1", "2025-01-01"),
+                Fixtures.json("bad-2", "gdp", "CN", "2025-Q9", "1", "2025-01-01"));
+        try (Pipeline pipeline = new Pipeline(config, topics).start(Duration.ofSeconds(60))) {
+            try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+                lines.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
+                bad.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
+                producer.flush();
+            }
+            try (Settle settle = new Settle(cluster.bootstrapServers())) {
+                settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(90));
+            }
+            ValidationCounts counts = pipeline.validationCounts();
+            assertEquals(lines.size(), counts.accepted());
+            assertEquals(bad.size(), counts.rejected());
+            assertEquals(lines.size() + bad.size(), counts.read());
+
+            Map<ObservationKey, IndicatorObservation> fromStore = new HashMap<>();
+            pipeline.<ObservationKey, IndicatorObservation>keyValueStore(FoundationTopology.LATEST_TABLE_STORE).all()
+                    .forEachRemaining(kv -> fromStore.put(kv.key, kv.value));
+            assertEquals(5.2073e12, fromStore.get(new ObservationKey("gdp", "CN-BJ", "2025")).getValue(), 1e3,
+                    "the newest vintage (2026-01-26) revises the late-2025 estimate and the 2026-01-21 figure");
+
+            Map<String, GenericRecord> fromTopic = readTableAsGeneric(topics.latest().name(), fromStore.size());
+            assertEquals(fromStore.size(), fromTopic.size(), "the compacted topic holds the same table as the store");
+            GenericRecord gdp = fromTopic.get("gdp|CN-BJ|2025");
+            assertEquals("a003-003", gdp.get("id").toString());
+            assertEquals(Instant.parse("2026-01-26T00:00:00Z").toEpochMilli(), gdp.get("published"));
+
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.rejectedObservations().name(), bad.size());
+            assertEquals(bad.size(), dead.size());
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                assertTrue(bad.contains(new String(r.value(), StandardCharsets.UTF_8)), "original bytes are kept");
+                assertTrue(r.headers().lastHeader("almanac.reason") != null);
+                assertEquals(topics.rawObservations().name(),
+                        new String(r.headers().lastHeader("almanac.origin.topic").value(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /**
+     * Decodes the topic's bytes by hand, per the Confluent wire format: magic byte 0, a 4-byte
+     * big-endian schema id, Avro binary. No Almanac deserializer is involved.
+     */
+    private Map<String, GenericRecord> readTableAsGeneric(String topic, int expectedKeys) {
+        Map<String, GenericRecord> table = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(topic, expectedKeys)) {
+            ByteBuffer header = ByteBuffer.wrap(r.value(), 0, 5);
+            assertEquals(0, header.get(), "magic byte");
+            int id = header.getInt();
+            assertEquals(LocalSchemaRegistry.idOf(IndicatorObservation.getClassSchema()), id, "schema id");
+            try {
+                GenericRecord value = new GenericDatumReader<GenericRecord>(IndicatorObservation.getClassSchema())
+                        .read(null, DecoderFactory.get().binaryDecoder(r.value(), 5, r.value().length - 5, null));
+                GenericRecord key = new GenericDatumReader<GenericRecord>(ObservationKey.getClassSchema())
+                        .read(null, DecoderFactory.get().binaryDecoder(r.key(), 5, r.key().length - 5, null));
+                assertEquals(0, r.key()[0], "keys are framed too");
+                table.put(key.get("indicator") + "|" + key.get("region") + "|" + key.get("period"), value);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return table;
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            Instant deadline = Instant.now().plusSeconds(60);
+            int emptyPolls = 0;
+            while (Instant.now().isBefore(deadline) && (out.size() < atLeast || emptyPolls < 3)) {
+                var records = c.poll(Duration.ofMillis(500));
+                records.forEach(out::add);
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+            }
+        }
+        return out;
+    }
+}

@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                     producer.flush();
                 }
                 pipeline.awaitSettled(Duration.ofSeconds(180));
-                dev.almanac.runtime.Queryable.await(pipeline, Duration.ofSeconds(60));
+                dev.almanac.runtime.StoreReadiness.await(pipeline, Duration.ofSeconds(60));
                 ValidationCounts after = pipeline.validationCounts();
                 out.printf("Loaded %d regions; replayed %d observations from %s and %d SYNTHETIC model registrations"
                         + " (generated to match Beijing's reported totals) in %.1f s%n",

@@ -2,7 +2,7 @@ package dev.almanac.cli;
 
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Queryable;
+import dev.almanac.runtime.StoreReadiness;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
@@ -126,7 +126,7 @@ final class RebuildCommand implements Callable<Integer> {
             try {
                 pipeline.start(Duration.ofSeconds(120));
                 pipeline.awaitSettled(Duration.ofMinutes(timeoutMinutes));
-                Queryable.await(pipeline, Duration.ofMinutes(timeoutMinutes));
+                StoreReadiness.await(pipeline, Duration.ofMinutes(timeoutMinutes));
             } catch (IllegalStateException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 throw new UserException("rebuild failed: " + e.getMessage());

@@ -10,7 +10,7 @@ import dev.almanac.replay.Pacing;
 import dev.almanac.replay.ProducerSink;
 import dev.almanac.replay.ReplayResult;
 import dev.almanac.replay.Replayer;
-import dev.almanac.replay.Routes;
+import dev.almanac.replay.ReplayTopics;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.IOException;
@@ -89,7 +89,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         String bootstrap = kafka.resolveBootstrap();
         TopicCatalogue topics = TopicCatalogue.create(kafka.topicPrefix, new AvroSerdes(new LocalSchemaRegistry()));
-        Routes routes = Routes.of(topics);
+        ReplayTopics routes = ReplayTopics.of(topics);
         ReplayResult result;
         try (ProducerSink sink = new ProducerSink(bootstrap, kafka.partitions, kafka.replicationFactor)) {
             ProgressListener progress = new ProgressListener();
@@ -114,7 +114,7 @@ final class ReplayCommand implements Callable<Integer> {
         return new Pacing.Speedup(pacing.speedup);
     }
 
-    private void print(PrintWriter out, ReplayResult r, List<Path> files, Routes routes, Replayer.Options options, TopicCatalogue topics) {
+    private void print(PrintWriter out, ReplayResult r, List<Path> files, ReplayTopics routes, Replayer.Options options, TopicCatalogue topics) {
         out.printf("replayed %s (%d file%s): %,d lines in %.2f s (%,.0f lines/s), %s%n", file, files.size(), files.size() == 1 ? "" : "s",
                 r.lines(), r.seconds(), r.lines() / Math.max(r.seconds(), 1e-9), options.pacing());
         TextTable t = new TextTable(List.of("what", "lines", "to"));

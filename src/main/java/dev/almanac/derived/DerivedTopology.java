@@ -28,7 +28,7 @@ public final class DerivedTopology {
 
     /** Adds every table of {@code definitions} to {@code builder}. */
     public static void addTo(StreamsBuilder builder, TopicCatalogue topics, DerivedDefinitions definitions) {
-        Sources sources = new Sources(builder, topics);
+        DerivedInputs sources = new DerivedInputs(builder, topics);
         for (TableDefinition table : definitions.tables()) {
             if (table instanceof TableDefinition.Shares s) {
                 ShareTopology.addTo(sources, s);

@@ -9,7 +9,7 @@ import dev.almanac.avro.RegistrationReconciliation;
 import dev.almanac.avro.RegistrationRolling;
 import dev.almanac.avro.ShareOfParent;
 import dev.almanac.derived.DerivedTopics;
-import dev.almanac.derived.Sources;
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.derived.definition.TableDefinition;
@@ -61,7 +61,7 @@ public final class QueryTables {
         TopologyDescription description = derivedTopology.describe();
         Resolver r = new Resolver(registry, description, external, derivedApplicationId);
         r.add("regions", "the region hierarchy (code, parent, names, kind), as loaded into the regions topic",
-                Sources.REGIONS_STORE, Region.class, Optional.of(topics.regions()));
+                DerivedInputs.REGIONS_STORE, Region.class, Optional.of(topics.regions()));
         for (TableDefinition t : definitions.tables()) {
             String n = sqlName(t.name());
             if (t instanceof TableDefinition.Shares s) {

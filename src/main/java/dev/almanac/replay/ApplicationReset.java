@@ -2,7 +2,7 @@ package dev.almanac.replay;
 
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.derived.DerivedTopics;
 import dev.almanac.derived.DerivedTopology;
@@ -334,7 +334,7 @@ public final class ApplicationReset {
         Instant deadline = Instant.now().plus(TIMEOUT);
         Object monitor = new Object();
         while (true) {
-            List<String> open = call(() -> Settle.openTransactions(admin, applicationId));
+            List<String> open = call(() -> CaughtUpCheck.openTransactions(admin, applicationId));
             if (open.isEmpty()) {
                 return;
             }

@@ -81,11 +81,11 @@ public final class Replayer {
     private static final int BAD_EXAMPLES = 5;
 
     private final Options options;
-    private final Routes routes;
+    private final ReplayTopics routes;
     private final Sink sink;
     private final Clock clock;
 
-    public Replayer(Options options, Routes routes, Sink sink, Clock clock) {
+    public Replayer(Options options, ReplayTopics routes, Sink sink, Clock clock) {
         this.options = options;
         this.routes = routes;
         this.sink = sink;

@@ -159,9 +159,9 @@ public final class Pipeline implements AutoCloseable {
 
     /** Waits until every application has processed and committed everything in its inputs. */
     public void awaitSettled(Duration timeout) throws InterruptedException {
-        try (Settle settle = new Settle(config.bootstrapServers())) {
-            settle.await(config.applicationId(), Settle.sourceTopics(foundation), timeout);
-            settle.await(derivedApplicationId(config), Settle.sourceTopics(derived), timeout);
+        try (CaughtUpCheck settle = new CaughtUpCheck(config.bootstrapServers())) {
+            settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(foundation), timeout);
+            settle.await(derivedApplicationId(config), CaughtUpCheck.sourceTopics(derived), timeout);
         }
     }
 

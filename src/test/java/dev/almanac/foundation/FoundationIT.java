@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.ingest.RawProducer;
@@ -68,8 +68,8 @@ class FoundationIT {
                 bad.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
                 producer.flush();
             }
-            try (Settle settle = new Settle(cluster.bootstrapServers())) {
-                settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(90));
+            try (CaughtUpCheck settle = new CaughtUpCheck(cluster.bootstrapServers())) {
+                settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(pipeline.topology()), Duration.ofSeconds(90));
             }
             ValidationCounts counts = pipeline.validationCounts();
             assertEquals(lines.size(), counts.accepted());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Queryable;
+import dev.almanac.runtime.StoreReadiness;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
@@ -130,7 +130,7 @@ class ReplayIT {
             assertEquals(0, Main.execute(kafkaArgs(c, replayArgs)));
         }
         p.awaitSettled(SETTLE);
-        Queryable.await(p, SETTLE);
+        StoreReadiness.await(p, SETTLE);
         return p;
     }
 

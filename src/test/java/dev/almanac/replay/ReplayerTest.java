@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReplayerTest {
 
-    private static final Routes ROUTES = new Routes("p.observations.raw", "p.registrations.raw");
+    private static final ReplayTopics ROUTES = new ReplayTopics("p.observations.raw", "p.registrations.raw");
 
     @TempDir
     Path dir;

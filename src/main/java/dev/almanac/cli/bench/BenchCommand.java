@@ -7,7 +7,7 @@ import dev.almanac.cli.TextTable;
 import dev.almanac.cli.UserException;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
@@ -84,11 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
 
             double foundationRate;
             try (KafkaStreams streams = new KafkaStreams(Pipeline.topology(foundationTopics), Pipeline.streamsProperties(foundationConfig));
-                 Settle settle = new Settle(bootstrap)) {
+                 CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 streams.start();
                 awaitRunning(streams);
                 long t = System.nanoTime();
-                settle.await(foundationConfig.applicationId(), Settle.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
+                settle.await(foundationConfig.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
                 foundationRate = events / secondsSince(t);
             }
             out.printf("foundation: %,.0f records/s%n", foundationRate);

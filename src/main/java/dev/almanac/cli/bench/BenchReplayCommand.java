@@ -7,8 +7,8 @@ import dev.almanac.cli.TextTable;
 import dev.almanac.cli.UserException;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
-import dev.almanac.runtime.Queryable;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.StoreReadiness;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
@@ -18,7 +18,7 @@ import dev.almanac.replay.Pacing;
 import dev.almanac.replay.ProducerSink;
 import dev.almanac.replay.ReplayResult;
 import dev.almanac.replay.Replayer;
-import dev.almanac.replay.Routes;
+import dev.almanac.replay.ReplayTopics;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
@@ -99,21 +99,21 @@ final class BenchReplayCommand implements Callable<Integer> {
             double allSeconds;
             long latestRows;
             ReplayResult sent;
-            try (Pipeline pipeline = new Pipeline(config, topics); Settle settle = new Settle(bootstrap)) {
+            try (Pipeline pipeline = new Pipeline(config, topics); CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 pipeline.start(Duration.ofSeconds(120));
                 out.println("Pipeline running; replaying ...");
                 out.flush();
                 t = System.nanoTime();
                 try (ProducerSink sink = new ProducerSink(bootstrap, config.partitions(), config.replicationFactor())) {
-                    sent = new Replayer(new Replayer.Options(DateWindow.ALL, new Pacing.Max(), false), Routes.of(topics), sink,
+                    sent = new Replayer(new Replayer.Options(DateWindow.ALL, new Pacing.Max(), false), ReplayTopics.of(topics), sink,
                             Replayer.Clock.SYSTEM).run(List.of(file), Replayer.Listener.NONE);
                 }
                 replaySeconds = secondsSince(t);
-                settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofHours(2));
+                settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(pipeline.topology()), Duration.ofHours(2));
                 foundationSeconds = secondsSince(t);
-                settle.await(Pipeline.derivedApplicationId(config), Settle.sourceTopics(pipeline.derivedTopology()), Duration.ofHours(2));
+                settle.await(Pipeline.derivedApplicationId(config), CaughtUpCheck.sourceTopics(pipeline.derivedTopology()), Duration.ofHours(2));
                 allSeconds = secondsSince(t);
-                Queryable.await(pipeline, Duration.ofMinutes(10));
+                StoreReadiness.await(pipeline, Duration.ofMinutes(10));
                 long read = pipeline.validationCounts().read();
                 if (read != sent.observations() + sent.bad()) {
                     throw new IllegalStateException("the pipeline read " + read + " of " + (sent.observations() + sent.bad()) + " observation records");
@@ -147,7 +147,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 pipeline.derivedStreams().setGlobalStateRestoreListener(counter);
                 t = System.nanoTime();
                 pipeline.start(Duration.ofMinutes(30));
-                Queryable.await(pipeline, Duration.ofMinutes(30));
+                StoreReadiness.await(pipeline, Duration.ofMinutes(30));
                 restoreSeconds = secondsSince(t);
                 long after = count(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
                 if (after != latestRows) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.QueryApiConfig;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
 import dev.almanac.kafka.TopicCatalogue;
@@ -104,7 +104,7 @@ final class QueryBenchCommand implements Callable<Integer> {
             TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
             List<Phase> phases = new ArrayList<>();
             try (Pipeline pipeline = new Pipeline(config, topics); QueryNode node = QueryNode.start(pipeline);
-                 Settle settle = new Settle(bootstrap)) {
+                 CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 pipeline.start(Duration.ofSeconds(120));
                 QueryClient client = new QueryClient(node.url(), Optional.empty());
                 out.printf("Preloading %,d synthetic observations ...%n", preload);
@@ -153,7 +153,7 @@ final class QueryBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Phase phase(String name, Pipeline pipeline, Settle settle, TopicCatalogue topics, QueryClient client,
+    private Phase phase(String name, Pipeline pipeline, CaughtUpCheck settle, TopicCatalogue topics, QueryClient client,
                         IntFunction<String> queries, int expectedRows, long phaseSeed, PrintWriter out) throws Exception {
         out.printf("Phase: %s ...%n", name);
         out.flush();
@@ -185,7 +185,7 @@ final class QueryBenchCommand implements Callable<Integer> {
     }
 
     /** Sends {@code n} synthetic observations and waits until the foundation processed them; returns records/s. */
-    private double ingest(Pipeline pipeline, Settle settle, TopicCatalogue topics, long n, long phaseSeed) throws Exception {
+    private double ingest(Pipeline pipeline, CaughtUpCheck settle, TopicCatalogue topics, long n, long phaseSeed) throws Exception {
         long t = System.nanoTime();
         try (RawProducer producer = new RawProducer(pipeline.config().bootstrapServers())) {
             SyntheticObservations gen = new SyntheticObservations(n, regions, phaseSeed);
@@ -194,7 +194,7 @@ final class QueryBenchCommand implements Callable<Integer> {
             }
             producer.flush();
         }
-        settle.await(pipeline.config().applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofMinutes(30));
+        settle.await(pipeline.config().applicationId(), CaughtUpCheck.sourceTopics(pipeline.topology()), Duration.ofMinutes(30));
         return n / ((System.nanoTime() - t) / 1e9);
     }
 

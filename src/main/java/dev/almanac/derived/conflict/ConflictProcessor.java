@@ -7,7 +7,7 @@ import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.SeriesKey;
 import dev.almanac.avro.SeriesPoint;
-import dev.almanac.derived.Points;
+import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.observation.Period;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class ConflictProcessor implements Processor<ObservationKey, IndicatorObse
         SeriesKey key = new SeriesKey(o.getIndicator(), o.getRegion(), period.frequency().name());
         ConflictState state = series.get(key);
         List<SeriesPoint> points = new ArrayList<>(state == null ? List.of() : state.getPoints());
-        SeriesPoint point = Points.of(o);
+        SeriesPoint point = SeriesPoints.of(o);
         int same = indexOfId(points, o.getId());
         if (same >= 0 && points.get(same).equals(point)) {
             return;

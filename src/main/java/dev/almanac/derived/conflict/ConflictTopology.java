@@ -4,7 +4,7 @@ import dev.almanac.avro.Conflict;
 import dev.almanac.avro.ConflictKey;
 import dev.almanac.avro.ConflictState;
 import dev.almanac.avro.SeriesKey;
-import dev.almanac.derived.Sources;
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
@@ -28,7 +28,7 @@ public final class ConflictTopology {
                 topics.serdes().specific(Conflict.class, false));
     }
 
-    /** Queryable store: {@link ConflictKey} → {@link Conflict}. */
+    /** StoreReadiness store: {@link ConflictKey} → {@link Conflict}. */
     public static String store(TableDefinition.Conflicts def) {
         return def.name() + "-store";
     }
@@ -37,7 +37,7 @@ public final class ConflictTopology {
         return def.name() + "-series-store";
     }
 
-    public static void addTo(Sources sources, TableDefinition.Conflicts def) {
+    public static void addTo(DerivedInputs sources, TableDefinition.Conflicts def) {
         TopicCatalogue topics = sources.topics();
         Topic<ConflictKey, Conflict> out = topic(topics, def);
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seriesStore(def)),

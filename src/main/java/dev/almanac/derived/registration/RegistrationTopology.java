@@ -11,7 +11,7 @@ import dev.almanac.avro.RegistrationMonth;
 import dev.almanac.avro.RegistrationReconciliation;
 import dev.almanac.avro.RegistrationRolling;
 import dev.almanac.avro.RollupInput;
-import dev.almanac.derived.Sources;
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
@@ -81,27 +81,27 @@ public final class RegistrationTopology {
                         s.specific(RegistrationReconciliation.class, false)));
     }
 
-    /** Queryable: region → {@link RegistrationCount}. */
+    /** StoreReadiness: region → {@link RegistrationCount}. */
     public static String cumulativeStore(TableDefinition.Registrations def) {
         return def.name() + "-cumulative-store";
     }
 
-    /** Queryable: region → {@link RegistrationRolling}. */
+    /** StoreReadiness: region → {@link RegistrationRolling}. */
     public static String rollingStore(TableDefinition.Registrations def) {
         return def.name() + "-rolling-store";
     }
 
-    /** Queryable: reported observation key → {@link RegistrationReconciliation}. */
+    /** StoreReadiness: reported observation key → {@link RegistrationReconciliation}. */
     public static String reconciliationStore(TableDefinition.Registrations def) {
         return def.name() + "-reconciliation-store";
     }
 
-    /** Queryable window store: region, month start → count (own region, not rolled up). */
+    /** StoreReadiness window store: region, month start → count (own region, not rolled up). */
     public static String monthlyStore(TableDefinition.Registrations def) {
         return def.name() + "-monthly-store";
     }
 
-    /** Queryable: id → the registration counted for it. */
+    /** StoreReadiness: id → the registration counted for it. */
     public static String byIdStore(TableDefinition.Registrations def) {
         return def.name() + "-by-id-store";
     }
@@ -131,7 +131,7 @@ public final class RegistrationTopology {
         return def.name() + "-rollup-meta-store";
     }
 
-    public static void addTo(Sources sources, TableDefinition.Registrations def) {
+    public static void addTo(DerivedInputs sources, TableDefinition.Registrations def) {
         TopicCatalogue topics = sources.topics();
         var builder = sources.builder();
         String n = def.name();
@@ -144,7 +144,7 @@ public final class RegistrationTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(validationCountsStore(def)),
                 Serdes.String(), Serdes.Long()));
-        KStream<Object, Routed> routed = builder
+        KStream<Object, ValidatedRegistration> routed = builder
                 .stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName(n + "-raw-source"))
                 .process(() -> new ValidateRegistrationProcessor(registrationSerde.deserializer(), validationCountsStore(def)),
                         Named.as(n + "-validate"), validationCountsStore(def));

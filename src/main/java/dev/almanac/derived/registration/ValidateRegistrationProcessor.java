@@ -13,18 +13,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decodes a raw registration (a JSON object, or Confluent-framed Avro {@code ModelRegistration}) and
- * checks it. A good one is forwarded as {@link Routed#valid} keyed by its id with its publication time as
- * timestamp; a bad one as {@link Routed#rejected}, unchanged, with the same dead-letter headers the
+ * checks it. A good one is forwarded as {@link ValidatedRegistration#valid} keyed by its id with its publication time as
+ * timestamp; a bad one as {@link ValidatedRegistration#rejected}, unchanged, with the same dead-letter headers the
  * observation validator writes ({@code almanac.reason}, {@code almanac.field}, {@code almanac.message},
  * {@code almanac.origin.topic/partition/offset}). Counts both, under the keys
  * {@link dev.almanac.foundation.ValidationCounts#sum} reads.
  */
-final class ValidateRegistrationProcessor implements Processor<byte[], byte[], Object, Routed> {
+final class ValidateRegistrationProcessor implements Processor<byte[], byte[], Object, ValidatedRegistration> {
 
 
     private final Deserializer<ModelRegistration> avro;
     private final String countsStore;
-    private ProcessorContext<Object, Routed> context;
+    private ProcessorContext<Object, ValidatedRegistration> context;
     private KeyValueStore<String, Long> counts;
 
     ValidateRegistrationProcessor(Deserializer<ModelRegistration> avro, String countsStore) {
@@ -33,7 +33,7 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
     }
 
     @Override
-    public void init(ProcessorContext<Object, Routed> context) {
+    public void init(ProcessorContext<Object, ValidatedRegistration> context) {
         this.context = context;
         this.counts = context.getStateStore(countsStore);
     }
@@ -48,11 +48,11 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
             increment("rejected");
             increment("rejected." + rejection.reason().name());
             Headers headers = dev.almanac.kafka.DeadLetters.headers(record.headers(), rejection, context.recordMetadata());
-            context.forward(new Record<Object, Routed>(record.key(), Routed.rejected(record.value()), record.timestamp(), headers));
+            context.forward(new Record<Object, ValidatedRegistration>(record.key(), ValidatedRegistration.rejected(record.value()), record.timestamp(), headers));
             return;
         }
         increment("accepted");
-        context.forward(new Record<Object, Routed>(r.getId(), Routed.valid(r), r.getPublished().toEpochMilli()));
+        context.forward(new Record<Object, ValidatedRegistration>(r.getId(), ValidatedRegistration.valid(r), r.getPublished().toEpochMilli()));
     }
 
     private ModelRegistration decode(byte[] bytes) {

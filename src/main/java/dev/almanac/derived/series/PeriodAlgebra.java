@@ -2,7 +2,7 @@ package dev.almanac.derived.series;
 
 import dev.almanac.avro.Qualifier;
 import dev.almanac.avro.SeriesPoint;
-import dev.almanac.derived.Points;
+import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.Qualifiers;
 import dev.almanac.observation.Frequency;
 import dev.almanac.observation.Period;
@@ -117,8 +117,8 @@ public final class PeriodAlgebra {
     }
 
     private static SeriesPoint difference(String period, SeriesPoint minuend, SeriesPoint subtrahend) {
-        List<String> inputs = new ArrayList<>(Points.provenance(minuend));
-        inputs.addAll(Points.provenance(subtrahend));
+        List<String> inputs = new ArrayList<>(SeriesPoints.provenance(minuend));
+        inputs.addAll(SeriesPoints.provenance(subtrahend));
         Qualifier q = Qualifiers.combine(List.of(
                 Qualifiers.Input.rising(minuend.getQualifier()), Qualifiers.Input.falling(subtrahend.getQualifier())));
         Instant published = minuend.getPublished().isAfter(subtrahend.getPublished()) ? minuend.getPublished() : subtrahend.getPublished();

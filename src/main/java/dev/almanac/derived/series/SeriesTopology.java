@@ -7,8 +7,8 @@ import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.SeriesPeriods;
 import dev.almanac.avro.SeriesPoint;
 import dev.almanac.avro.SeriesSnapshot;
-import dev.almanac.derived.Points;
-import dev.almanac.derived.Sources;
+import dev.almanac.derived.SeriesPoints;
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
@@ -60,11 +60,11 @@ public final class SeriesTopology {
         return def.name() + "-store";
     }
 
-    public static void addTo(Sources sources, TableDefinition.Periods def) {
+    public static void addTo(DerivedInputs sources, TableDefinition.Periods def) {
         add(sources, def.name(), def.indicators(), topic(sources.topics(), def), PeriodAlgebraRows::rows);
     }
 
-    public static void addTo(Sources sources, TableDefinition.Growth def) {
+    public static void addTo(DerivedInputs sources, TableDefinition.Growth def) {
         add(sources, def.name(), def.indicators(), topic(sources.topics(), def), snapshot -> growthRows(snapshot, def));
     }
 
@@ -106,7 +106,7 @@ public final class SeriesTopology {
         }
     }
 
-    private static <V extends SpecificRecord> void add(Sources sources, String n, Set<String> indicators,
+    private static <V extends SpecificRecord> void add(DerivedInputs sources, String n, Set<String> indicators,
                                                         Topic<ObservationKey, V> out,
                                                         Function<SeriesSnapshot, Map<String, V>> derive) {
         TopicCatalogue topics = sources.topics();
@@ -115,7 +115,7 @@ public final class SeriesTopology {
 
         KTable<String, SeriesSnapshot> series = sources.latest()
                 .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(n + "-select"))
-                .groupBy((k, v) -> KeyValue.pair(seriesKey(k.getIndicator(), k.getRegion()), Points.of(v)),
+                .groupBy((k, v) -> KeyValue.pair(seriesKey(k.getIndicator(), k.getRegion()), SeriesPoints.of(v)),
                         Grouped.with(n + "-by-series", Serdes.String(), pointSerde))
                 .aggregate(() -> new SeriesSnapshot("", "", List.of()),
                         (key, point, snapshot) -> withPoint(key, snapshot, point),

@@ -2,7 +2,7 @@ package dev.almanac.derived.series;
 
 import dev.almanac.avro.GrowthRate;
 import dev.almanac.avro.SeriesPoint;
-import dev.almanac.derived.Points;
+import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.Qualifiers;
 import dev.almanac.observation.Frequency;
 import dev.almanac.observation.Period;
@@ -33,7 +33,7 @@ public final class YearOverYear {
     public static List<GrowthRate> compute(String indicator, String region, List<SeriesPoint> points, Set<Frequency> frequencies) {
         Map<String, SeriesPoint> byPeriod = new HashMap<>();
         for (SeriesPoint p : points) {
-            byPeriod.merge(p.getPeriod(), p, (a, b) -> Points.isDerived(a) && !Points.isDerived(b) ? b : a);
+            byPeriod.merge(p.getPeriod(), p, (a, b) -> SeriesPoints.isDerived(a) && !SeriesPoints.isDerived(b) ? b : a);
         }
         List<GrowthRate> out = new ArrayList<>();
         for (SeriesPoint current : byPeriod.values()) {
@@ -46,8 +46,8 @@ public final class YearOverYear {
             if (previous == null || !previous.getUnit().equals(current.getUnit()) || !(previous.getValue() > 0)) {
                 continue;
             }
-            List<String> inputs = new ArrayList<>(Points.provenance(current));
-            inputs.addAll(Points.provenance(previous));
+            List<String> inputs = new ArrayList<>(SeriesPoints.provenance(current));
+            inputs.addAll(SeriesPoints.provenance(previous));
             out.add(GrowthRate.newBuilder()
                     .setIndicator(indicator + "_growth_yoy")
                     .setBaseIndicator(indicator)
@@ -63,7 +63,7 @@ public final class YearOverYear {
                     .setBaseUnit(current.getUnit())
                     .setInputIds(inputs)
                     .setPublished(current.getPublished().isAfter(previous.getPublished()) ? current.getPublished() : previous.getPublished())
-                    .setFromDerivedPeriods(Points.isDerived(current) || Points.isDerived(previous))
+                    .setFromDerivedPeriods(SeriesPoints.isDerived(current) || SeriesPoints.isDerived(previous))
                     .setDerived(true)
                     .build());
         }

@@ -6,9 +6,9 @@ import dev.almanac.avro.Region;
 import dev.almanac.avro.RegionValue;
 import dev.almanac.avro.SeriesPoint;
 import dev.almanac.avro.ShareOfParent;
-import dev.almanac.derived.Points;
+import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.Qualifiers;
-import dev.almanac.derived.Sources;
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
@@ -55,7 +55,7 @@ public final class ShareTopology {
         return def.name() + "-store";
     }
 
-    public static void addTo(Sources sources, TableDefinition.Shares def) {
+    public static void addTo(DerivedInputs sources, TableDefinition.Shares def) {
         TopicCatalogue topics = sources.topics();
         String n = def.name();
         Serde<ObservationKey> keySerde = topics.latest().keySerde();
@@ -69,7 +69,7 @@ public final class ShareTopology {
         KTable<ObservationKey, RegionValue> withParent = candidates
                 .join(sources.regions(),
                         IndicatorObservation::getRegion,
-                        (obs, region) -> new RegionValue(obs.getIndicator(), obs.getRegion(), parentOf(region), Points.of(obs)),
+                        (obs, region) -> new RegionValue(obs.getIndicator(), obs.getRegion(), parentOf(region), SeriesPoints.of(obs)),
                         TableJoined.as(n + "-region-join"),
                         Materialized.<ObservationKey, RegionValue, KeyValueStore<Bytes, byte[]>>as(n + "-region-join-store")
                                 .withKeySerde(keySerde).withValueSerde(regionValueSerde))

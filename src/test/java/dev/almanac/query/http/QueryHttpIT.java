@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.QueryApiConfig;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
@@ -315,8 +315,8 @@ class QueryHttpIT {
             producer.sendLine(topics.rawObservations().name(), "{not json");
             producer.flush();
         }
-        try (Settle settle = new Settle(cluster.bootstrapServers())) {
-            settle.await(config.applicationId(), Settle.sourceTopics(pipeline.topology()), Duration.ofSeconds(60));
+        try (CaughtUpCheck settle = new CaughtUpCheck(cluster.bootstrapServers())) {
+            settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(pipeline.topology()), Duration.ofSeconds(60));
         }
         JsonNode r = client.query("SELECT reason, count FROM rejected_summary");
         assertFalse(r.path("rows").isEmpty(), r.toString());

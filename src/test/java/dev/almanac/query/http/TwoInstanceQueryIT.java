@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.QueryApiConfig;
-import dev.almanac.runtime.Settle;
+import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.ingest.RawProducer;
@@ -75,8 +75,8 @@ class TwoInstanceQueryIT {
                     lines.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
                     producer.flush();
                 }
-                try (Settle settle = new Settle(cluster.bootstrapServers())) {
-                    settle.await("q2i", Settle.sourceTopics(a.pipeline().topology()), Duration.ofSeconds(120));
+                try (CaughtUpCheck settle = new CaughtUpCheck(cluster.bootstrapServers())) {
+                    settle.await("q2i", CaughtUpCheck.sourceTopics(a.pipeline().topology()), Duration.ofSeconds(120));
                 }
                 Map<ObservationKey, IndicatorObservation> latest = latestOf(lines);
 

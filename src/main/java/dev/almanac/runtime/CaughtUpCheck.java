@@ -37,12 +37,12 @@ import org.apache.kafka.streams.TopologyDescription;
  * offsets may already show while the read-committed end of a topic it wrote (its last stable offset)
  * still lags, which would make a half-done state look settled.
  */
-public final class Settle implements AutoCloseable {
+public final class CaughtUpCheck implements AutoCloseable {
 
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> probe;
 
-    public Settle(String bootstrapServers) {
+    public CaughtUpCheck(String bootstrapServers) {
         this.admin = TopicAdmin.admin(bootstrapServers);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

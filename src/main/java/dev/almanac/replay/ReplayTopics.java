@@ -9,11 +9,11 @@ import dev.almanac.kafka.TopicCatalogue;
  * @param observations the raw observations topic
  * @param registrations the raw registration-events topic
  */
-public record Routes(String observations, String registrations) {
+public record ReplayTopics(String observations, String registrations) {
 
     /** The input topics of {@code catalogue}. */
-    public static Routes of(TopicCatalogue catalogue) {
-        return new Routes(catalogue.rawObservations().name(), catalogue.rawRegistrations().name());
+    public static ReplayTopics of(TopicCatalogue catalogue) {
+        return new ReplayTopics(catalogue.rawObservations().name(), catalogue.rawRegistrations().name());
     }
 
     /** The topic a line of this kind is sent to. */

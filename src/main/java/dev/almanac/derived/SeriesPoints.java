@@ -5,9 +5,9 @@ import dev.almanac.avro.SeriesPoint;
 import java.util.List;
 
 /** Conversions between observations and the compact points derived tables keep in their state. */
-public final class Points {
+public final class SeriesPoints {
 
-    private Points() {
+    private SeriesPoints() {
     }
 
     /** The compact form of an observation. */

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The inputs derived tables share, each created once on first use (a topic can be the source of only one
  * node): the latest table, the region hierarchy and the stream of every valid observation.
  */
-public final class Sources {
+public final class DerivedInputs {
 
     /** Store of the latest table as the derived application sees it. */
     public static final String LATEST_STORE = "derived-latest-store";
@@ -30,7 +30,7 @@ public final class Sources {
     private KTable<String, Region> regions;
     private KStream<ObservationKey, IndicatorObservation> valid;
 
-    public Sources(StreamsBuilder builder, TopicCatalogue topics) {
+    public DerivedInputs(StreamsBuilder builder, TopicCatalogue topics) {
         this.builder = builder;
         this.topics = topics;
     }

@@ -26,15 +26,15 @@ import org.apache.kafka.streams.query.StateQueryResult;
  * Waits until every partition of every store of a single-instance pipeline answers queries. Store
  * views ({@link Pipeline#keyValueStore}) silently leave out partitions whose task is restoring (after
  * a restart, a rebalance, or an exactly-once task that was reset after a producer error): reading a
- * table right after {@link Settle} without this wait can return part of it.
+ * table right after {@link CaughtUpCheck} without this wait can return part of it.
  */
-public final class Queryable {
+public final class StoreReadiness {
 
     /** A query no store knows: a running store answers it with UNKNOWN_QUERY_TYPE at no cost. */
     private static final class Ping implements Query<Void> {
     }
 
-    private Queryable() {
+    private StoreReadiness() {
     }
 
     /** Waits until both applications of {@code pipeline} run and all their store partitions are active and running here. */

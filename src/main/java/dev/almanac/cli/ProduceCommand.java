@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Sends a JSON Lines file of observations to the raw input topic. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(name = "produce", header = "Sends a JSON Lines file to a raw input topic, one record per line.", mixinStandardHelpOptions = true,
         description = {"Sends observations from a JSON Lines file to the raw input topic, one record per line,",
             "with the line's 'published' as record timestamp. Lines are validated by the pipeline:",
             "bad ones are counted and kept in the dead-letter topic."})
@@ -43,7 +43,8 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Home.requireFile(file);
-        String bootstrap = kafka.resolveBootstrap();
+        var cluster = kafka.cluster();
+        String bootstrap = cluster.bootstrapServers();
         TopicCatalogue catalogue = TopicCatalogue.create(kafka.topicPrefix, new dev.almanac.serde.AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry()));
         String topic = type == Type.registrations ? catalogue.rawRegistrations().name() : catalogue.rawObservations().name();
         long total;
@@ -53,7 +54,7 @@ final class ProduceCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err, "sent", OptionalLong.of(total));
         long sent = 0;
         long start = System.nanoTime();
-        try (RawProducer producer = new RawProducer(bootstrap);
+        try (RawProducer producer = new RawProducer(cluster);
              BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = reader.readLine()) != null) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rebuild --as-of DATE --into PREFIX}: the tables as they stood on a date, beside the live ones. */
-@Command(name = "rebuild", mixinStandardHelpOptions = true,
+@Command(name = "rebuild", header = "Rebuilds every table as of a past date into a shadow set of topics.", mixinStandardHelpOptions = true,
         description = {"Runs a shadow copy of the pipeline over the LIVE input topics, considering only observations published up to the end of DATE (23:59:59.999 UTC; a date-time is taken as is), and leaves the result in <PREFIX>.latest, <PREFIX>.current and the derived tables <PREFIX>.* for subscribers.",
             "Its application ids are <application-id>-<PREFIX> and <application-id>-<PREFIX>-derived; the live pipeline, its topics, offsets and state are not touched. Registration events and regions are read as they are now (no cutoff).",
             "It runs until every input record is processed, prints a summary and exits (the tables stay in the topics), or keeps running with --serve. An existing rebuild into PREFIX is refused unless --replace (which deletes it first)."})
@@ -82,11 +82,11 @@ final class RebuildCommand implements Callable<Integer> {
         TopicCatalogue liveTopics = TopicCatalogue.create(live.topicPrefix(), serdes);
         TopicCatalogue shadowTopics = rebuild.topics(liveTopics);
         AlmanacConfig shadow = rebuild.config();
-        DerivedDefinitions definitions = DerivedDefinitions.bundled();
+        DerivedDefinitions definitions = kafka.definitions();
         List<ApplicationReset.App> apps = rebuild.applications(shadowTopics, definitions);
         List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(shadowTopics, definitions);
 
-        try (Admin admin = TopicAdmin.admin(live.bootstrapServers())) {
+        try (Admin admin = TopicAdmin.admin(live.kafka())) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             if (!existing.contains(liveTopics.rawObservations().name())) {
                 throw new UserException("nothing to rebuild from: the input topic " + liveTopics.rawObservations().name()

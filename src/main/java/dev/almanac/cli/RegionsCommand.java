@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Loads the region hierarchy (reference data) into its compacted topic. */
-@Command(name = "regions", mixinStandardHelpOptions = true,
+@Command(name = "regions", header = "Loads the region hierarchy from a JSON Lines file into the regions topic.", mixinStandardHelpOptions = true,
         description = {"Loads regions from a JSON Lines file (code, parent, name_en, name_zh, kind) into the",
             "compacted regions topic; shares and roll-ups follow the hierarchy as it changes."})
 public final class RegionsCommand implements Callable<Integer> {
@@ -48,7 +48,7 @@ public final class RegionsCommand implements Callable<Integer> {
         var config = kafka.config(bootstrap);
         try (RegistryConnection registry = kafka.openRegistry(config, true)) {
             TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client()));
-            send(bootstrap, topics, regions);
+            send(config.kafka(), topics, regions);
         }
         out.printf("loaded %d regions into %s%n", regions.size(), TopicCatalogue.create(config.topicPrefix(),
                 new AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry())).regions().name());
@@ -57,9 +57,13 @@ public final class RegionsCommand implements Callable<Integer> {
 
     /** Sends regions to the regions topic, keyed by code, and waits for the acknowledgements. */
     public static void send(String bootstrap, TopicCatalogue topics, List<Region> regions) {
+        send(dev.almanac.kafka.ClusterAccess.of(bootstrap), topics, regions);
+    }
+
+    /** Sends regions with the operator's client settings. */
+    public static void send(dev.almanac.kafka.ClusterAccess cluster, TopicCatalogue topics, List<Region> regions) {
         var t = topics.regions();
-        java.util.Properties p = new java.util.Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        java.util.Properties p = cluster.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, Region> producer = new KafkaProducer<>(p, t.keySerde().serializer(), t.valueSerde().serializer())) {
             for (Region r : regions) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code replay}: sends a history to the input topics with event-time timestamps. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Replays historical observations into the input topics, each stamped with its publication time.", mixinStandardHelpOptions = true,
         description = {"Sends historical observations (and registration events: lines with model_name) to the input topics, each with its 'published' as record timestamp. PATH is a JSON Lines file, gzip-compressed or not, or a directory of such files (read recursively in name order).",
             "Bad lines (not JSON, no readable 'published') do not stop the replay: they are counted, listed at the end and sent to the raw observations topic, where the pipeline keeps them in the dead-letter topic with the reason. --strict checks every line first (also what the pipeline's validator would reject) and fails on the first bad one, naming file and line, before anything is sent.",
             "Dates are whole days in UTC: --from D starts at D 00:00Z, --to D ends at D 23:59:59.999Z (both inclusive)."})
@@ -87,11 +87,11 @@ final class ReplayCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new UserException("no files in " + file);
         }
-        String bootstrap = kafka.resolveBootstrap();
+        var cluster = kafka.cluster();
         TopicCatalogue topics = TopicCatalogue.create(kafka.topicPrefix, new AvroSerdes(new LocalSchemaRegistry()));
         ReplayTopics routes = ReplayTopics.of(topics);
         ReplayResult result;
-        try (ProducerSink sink = new ProducerSink(bootstrap, kafka.partitions, kafka.replicationFactor)) {
+        try (ProducerSink sink = new ProducerSink(cluster, kafka.partitions, kafka.replicationFactor)) {
             ProgressListener progress = new ProgressListener();
             result = new Replayer(options, routes, sink, Replayer.Clock.SYSTEM).run(files, progress);
             progress.finish(result);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reset}: makes the pipeline rebuild every table from the beginning of the input topics. */
-@Command(name = "reset", mixinStandardHelpOptions = true,
+@Command(name = "reset", header = "Makes the next run rebuild every table from the beginning of the input topics.", mixinStandardHelpOptions = true,
         description = {"Makes the next run of the pipeline rebuild every table from the beginning of the input topics, like Kafka's application reset tool plus local state cleanup, for both applications (<application-id> and <application-id>-derived).",
             "Deletes their consumer group offsets (the input topics are then read from the beginning), their internal topics (<application-id>-*-changelog / -repartition / subscription topics), their local state (<state-dir>/<application-id>[-derived]), and deletes and recreates empty the topics the pipeline writes (valid, rejected, latest, current, derived tables) unless --keep-derived-topics. Never touches the input topics (observations.raw, registrations.raw, regions).",
             "Explains all this and asks for confirmation unless --yes. Refuses while the pipeline is running (stop it first); stops nothing itself."})
@@ -49,10 +49,10 @@ final class ResetCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap());
         TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
-        DerivedDefinitions definitions = DerivedDefinitions.bundled();
+        DerivedDefinitions definitions = kafka.definitions();
         List<ApplicationReset.App> apps = ApplicationReset.applications(config, topics, definitions, Optional.empty());
         List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(topics, definitions);
-        try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
+        try (Admin admin = TopicAdmin.admin(config.kafka())) {
             try {
                 ApplicationReset.requireStopped(admin, apps);
             } catch (ApplicationReset.ActiveMembersException e) {

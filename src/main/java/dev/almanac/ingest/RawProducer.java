@@ -26,8 +26,11 @@ public final class RawProducer implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     public RawProducer(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(dev.almanac.kafka.ClusterAccess.of(bootstrapServers));
+    }
+
+    public RawProducer(dev.almanac.kafka.ClusterAccess cluster) {
+        Properties p = cluster.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);

@@ -26,8 +26,12 @@ public final class TableReader {
 
     /** The table in {@code topic} as of now. */
     public static <K, V> Map<K, V> read(String bootstrapServers, Topic<K, V> topic, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return read(ClusterAccess.of(bootstrapServers), topic, timeout);
+    }
+
+    /** The table in {@code topic} as of now, read with the operator's client settings. */
+    public static <K, V> Map<K, V> read(ClusterAccess cluster, Topic<K, V> topic, Duration timeout) {
+        Properties p = cluster.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<K, V> table = new LinkedHashMap<>();

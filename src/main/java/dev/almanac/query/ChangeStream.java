@@ -35,12 +35,16 @@ public final class ChangeStream {
         void end(long rows, String reason) throws IOException;
     }
 
-    private final String bootstrapServers;
+    private final dev.almanac.kafka.ClusterAccess cluster;
     private final Duration heartbeat;
     private final Duration rowTimeLimit;
 
     public ChangeStream(String bootstrapServers, Duration heartbeat, Duration rowTimeLimit) {
-        this.bootstrapServers = bootstrapServers;
+        this(dev.almanac.kafka.ClusterAccess.of(bootstrapServers), heartbeat, rowTimeLimit);
+    }
+
+    public ChangeStream(dev.almanac.kafka.ClusterAccess cluster, Duration heartbeat, Duration rowTimeLimit) {
+        this.cluster = cluster;
         this.heartbeat = heartbeat;
         this.rowTimeLimit = rowTimeLimit;
     }
@@ -49,8 +53,7 @@ public final class ChangeStream {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public long run(PushQuery query, Sink sink, BooleanSupplier stop) throws Exception {
         TableDef.ChangeFeed feed = query.table().changes().orElseThrow();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = cluster.properties();
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "almanac-push-" + UUID.randomUUID());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,5 +1,6 @@
 package dev.almanac.registry;
 
+import dev.almanac.kafka.ClusterAccess;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.HttpSchemaRegistryClient;
 import dev.almanac.serde.SchemaRegistry;
@@ -42,13 +43,18 @@ public final class RegistryConnection implements AutoCloseable {
      */
     public static RegistryConnection open(Optional<String> externalUrl, String bootstrapServers, String host, int port,
                                           boolean fallBackToFreePort) {
+        return open(externalUrl, ClusterAccess.of(bootstrapServers), host, port, fallBackToFreePort);
+    }
+
+    /** As {@link #open(Optional, String, String, int, boolean)}, the store's clients using the operator's settings. */
+    public static RegistryConnection open(Optional<String> externalUrl, ClusterAccess cluster, String host, int port,
+                                          boolean fallBackToFreePort) {
         if (externalUrl.isPresent()) {
             HttpSchemaRegistryClient.parse(externalUrl.get());
             HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(externalUrl.get());
             return new RegistryConnection(client, client.url(), null, "external");
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = cluster.map();
         EmbeddedSchemaRegistry registry;
         String note = "embedded, schemas in topic " + TopicCatalogue.SCHEMAS_TOPIC;
         try {

@@ -22,8 +22,12 @@ public final class ProducerSink implements Replayer.Sink, AutoCloseable {
     private final Set<String> ensured = new HashSet<>();
 
     public ProducerSink(String bootstrapServers, int partitions, short replication) {
-        this.producer = new RawProducer(bootstrapServers);
-        this.admin = TopicAdmin.admin(bootstrapServers);
+        this(dev.almanac.kafka.ClusterAccess.of(bootstrapServers), partitions, replication);
+    }
+
+    public ProducerSink(dev.almanac.kafka.ClusterAccess cluster, int partitions, short replication) {
+        this.producer = new RawProducer(cluster);
+        this.admin = TopicAdmin.admin(cluster);
         this.partitions = partitions;
         this.replication = replication;
     }

@@ -43,9 +43,12 @@ public final class CaughtUpCheck implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> probe;
 
     public CaughtUpCheck(String bootstrapServers) {
-        this.admin = TopicAdmin.admin(bootstrapServers);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(dev.almanac.kafka.ClusterAccess.of(bootstrapServers));
+    }
+
+    public CaughtUpCheck(dev.almanac.kafka.ClusterAccess cluster) {
+        this.admin = TopicAdmin.admin(cluster);
+        Properties p = cluster.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);

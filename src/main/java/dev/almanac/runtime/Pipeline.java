@@ -117,9 +117,10 @@ public final class Pipeline implements AutoCloseable {
 
     /** Kafka Streams properties derived from the config, for {@code applicationId}. */
     public static Properties streamsProperties(AlmanacConfig config, String applicationId) {
-        Properties p = new Properties();
+        // The operator's client settings (security) first, so Almanac's own settings below win over them; then the
+        // Streams settings passed through, which an operator sets on purpose and which so win over Almanac's.
+        Properties p = config.kafka().properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
@@ -135,6 +136,7 @@ public final class Pipeline implements AutoCloseable {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
         }
+        p.putAll(config.streamsSettings());
         return p;
     }
 
@@ -147,7 +149,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Creates missing topics, starts both applications and waits until they run. */
     public Pipeline start(Duration timeout) throws InterruptedException {
-        try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
+        try (Admin admin = TopicAdmin.admin(config.kafka())) {
             TopicAdmin.ensureTopics(admin, allTopics(), config.partitions(), config.replicationFactor());
         }
         streams.start();
@@ -159,7 +161,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Waits until every application has processed and committed everything in its inputs. */
     public void awaitSettled(Duration timeout) throws InterruptedException {
-        try (CaughtUpCheck settle = new CaughtUpCheck(config.bootstrapServers())) {
+        try (CaughtUpCheck settle = new CaughtUpCheck(config.kafka())) {
             settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(foundation), timeout);
             settle.await(derivedApplicationId(config), CaughtUpCheck.sourceTopics(derived), timeout);
         }

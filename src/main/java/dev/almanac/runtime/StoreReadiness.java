@@ -40,13 +40,13 @@ public final class StoreReadiness {
     /** Waits until both applications of {@code pipeline} run and all their store partitions are active and running here. */
     public static void await(Pipeline pipeline, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        String bootstrap = pipeline.config().bootstrapServers();
+        dev.almanac.kafka.ClusterAccess bootstrap = pipeline.config().kafka();
         await(pipeline.streams(), pipeline.topology(), pipeline.config().applicationId(), bootstrap, deadline, timeout);
         await(pipeline.derivedStreams(), pipeline.derivedTopology(), Pipeline.derivedApplicationId(pipeline.config()), bootstrap,
                 deadline, timeout);
     }
 
-    private static void await(KafkaStreams streams, Topology topology, String applicationId, String bootstrap, Instant deadline,
+    private static void await(KafkaStreams streams, Topology topology, String applicationId, dev.almanac.kafka.ClusterAccess bootstrap, Instant deadline,
                               Duration timeout) throws InterruptedException {
         Map<String, Integer> partitions = storePartitions(topology, applicationId, bootstrap);
         Object monitor = new Object();
@@ -90,7 +90,7 @@ public final class StoreReadiness {
     }
 
     /** Store name → number of partitions (tasks) of the sub-topology that holds it. */
-    private static Map<String, Integer> storePartitions(Topology topology, String appId, String bootstrap) throws InterruptedException {
+    private static Map<String, Integer> storePartitions(Topology topology, String appId, dev.almanac.kafka.ClusterAccess bootstrap) throws InterruptedException {
         Map<String, Set<String>> sourcesByStore = new HashMap<>();
         Set<String> topics = new TreeSet<>();
         for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {

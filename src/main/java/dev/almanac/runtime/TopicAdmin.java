@@ -1,5 +1,6 @@
 package dev.almanac.runtime;
 
+import dev.almanac.kafka.ClusterAccess;
 import dev.almanac.kafka.Topic;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,11 +22,15 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** An admin client for {@code bootstrapServers}. */
+    /** An admin client for {@code bootstrapServers} (plaintext, default settings). */
     public static Admin admin(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return admin(ClusterAccess.of(bootstrapServers));
+    }
+
+    /** An admin client for the cluster, with the operator's client settings. */
+    public static Admin admin(ClusterAccess cluster) {
+        Properties p = cluster.properties();
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return Admin.create(p);
     }
 

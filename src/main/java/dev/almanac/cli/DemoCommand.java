@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Everything on one machine: embedded broker, pipeline, bundled dataset, tables in the terminal. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Runs everything on this machine: an embedded broker, the pipeline and the bundled dataset.", mixinStandardHelpOptions = true,
         description = {
             "Starts an embedded Kafka broker (KRaft, loopback), runs the pipeline, replays the bundled dataset",
             "and prints the tables; then keeps running until Ctrl-C.",
@@ -86,11 +86,14 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
             var config = kafka.config(broker.bootstrapServers()).withQueryApi(queryApi.config(true));
             CountDownLatch stop = new CountDownLatch(1);
-            try (RegistryConnection registry = kafka.openRegistry(config, true);
-                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
-                 QueryApiProcess api = QueryApiProcess.start(pipeline)) {
+            try (dev.almanac.ops.OpsMetrics metrics = new dev.almanac.ops.OpsMetrics();
+                 RegistryConnection registry = kafka.openRegistry(config, true);
+                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(metrics.meter(registry.client()))),
+                         kafka.definitions());
+                 QueryApiProcess api = QueryApiProcess.start(pipeline, metrics)) {
                 TopicCatalogue topics = pipeline.topics();
                 out.printf("Schema registry: %s%n", registry.describe());
+                dev.almanac.runtime.DefinitionChanges.check(pipeline).lines(Pipeline.derivedApplicationId(config)).forEach(out::println);
                 Thread hook = new Thread(() -> {
                     stop.countDown();
                     api.close();
@@ -104,12 +107,12 @@ final class DemoCommand implements Callable<Integer> {
                 ValidationCounts before = pipeline.validationCounts();
                 long t1 = System.nanoTime();
                 List<Region> regions = RegionJson.parseAll(FileLines.read(dataDir.resolve("regions.jsonl")));
-                RegionsCommand.send(broker.bootstrapServers(), topics, regions);
+                RegionsCommand.send(config.kafka(), topics, regions);
                 List<String> lines = FileLines.read(observations);
                 List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(
                         SYNTHETIC_REGISTRATIONS, 42, RegistrationGenerator.anchors(
                                 lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
-                try (RawProducer producer = new RawProducer(broker.bootstrapServers())) {
+                try (RawProducer producer = new RawProducer(config.kafka())) {
                     for (String line : lines) {
                         producer.sendLine(topics.rawObservations().name(), line);
                     }
@@ -132,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
                             after.read(), after.accepted(), after.rejected());
                 }
                 printTables(out, pipeline);
-                printDerived(out, pipeline, broker.bootstrapServers());
+                printDerived(out, pipeline, config.kafka());
                 printQueryApi(out, api.url(), config.queryApi().apiToken().isPresent());
                 if (once) {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -167,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void printDerived(PrintWriter out, Pipeline pipeline, String bootstrap) {
+    private static void printDerived(PrintWriter out, Pipeline pipeline, dev.almanac.kafka.ClusterAccess bootstrap) {
         TopicCatalogue topics = pipeline.topics();
         DerivedDefinitions defs = pipeline.definitions();
         Duration t = Duration.ofSeconds(60);

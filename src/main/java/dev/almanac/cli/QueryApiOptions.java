@@ -10,17 +10,22 @@ import picocli.CommandLine.Option;
 /** Options of the HTTP query API, for the commands that run the pipeline. Environment variables are the fallback. */
 public final class QueryApiOptions {
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:ALMANAC_HTTP_PORT:-8088}",
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8088",
             description = "Port of the SQL query API; 0 picks a free one (env ALMANAC_HTTP_PORT; default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--advertised-host", paramLabel = "HOST", defaultValue = "${env:ALMANAC_ADVERTISED_HOST:-127.0.0.1}",
+    @Option(names = "--advertised-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Host name other instances reach this one at (application.server; env ALMANAC_ADVERTISED_HOST; default: ${DEFAULT-VALUE}).")
     String advertisedHost;
 
-    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:ALMANAC_API_TOKEN}",
+    @Option(names = "--api-token", paramLabel = "TOKEN",
             description = "Bearer token the query API requires (prefer env ALMANAC_API_TOKEN); without one it listens on loopback only.")
     String apiToken;
+
+    @Option(names = "--query-bind", paramLabel = "ADDRESS",
+            description = "Address the query API listens on, e.g. 0.0.0.0 for probes and metrics from other machines "
+                    + "(default: every interface with a token, loopback without). Without a token anyone who reaches it can query.")
+    String queryBind;
 
     @Option(names = "--row-cap", paramLabel = "N", defaultValue = "10000", description = "Most rows a pull query returns (default: ${DEFAULT-VALUE}).")
     int rowCap;
@@ -44,7 +49,7 @@ public final class QueryApiOptions {
         }
         try {
             return new QueryApiConfig(port, advertisedHost, Optional.ofNullable(apiToken).filter(t -> !t.isBlank()), rowCap,
-                    Duration.ofSeconds(queryTimeoutSeconds));
+                    Duration.ofSeconds(queryTimeoutSeconds), Optional.ofNullable(queryBind).filter(b -> !b.isBlank()));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), Main.USAGE);
         }

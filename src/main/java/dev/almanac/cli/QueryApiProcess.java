@@ -22,9 +22,14 @@ final class QueryApiProcess implements AutoCloseable {
 
     /** Starts the API for {@code pipeline} (built with its query config) and records its URL. */
     static QueryApiProcess start(Pipeline pipeline) {
+        return start(pipeline, new dev.almanac.ops.OpsMetrics());
+    }
+
+    /** As {@link #start(Pipeline)}, serving {@code metrics} (created before the pipeline, to meter its registry client). */
+    static QueryApiProcess start(Pipeline pipeline, dev.almanac.ops.OpsMetrics metrics) {
         QueryNode node;
         try {
-            node = QueryNode.start(pipeline);
+            node = QueryNode.start(pipeline, metrics);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserException("query API: " + e.getMessage() + " (choose another port with --http-port, or 0 for any)");
         }

@@ -40,10 +40,15 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap()).withQueryApi(queryApi.config());
         CountDownLatch stop = new CountDownLatch(1);
-        try (RegistryConnection registry = kafka.openRegistry(config, false);
-             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
-             QueryApiProcess api = QueryApiProcess.start(pipeline)) {
+        try (dev.almanac.ops.OpsMetrics metrics = new dev.almanac.ops.OpsMetrics();
+             RegistryConnection registry = kafka.openRegistry(config, false);
+             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(metrics.meter(registry.client()))),
+                     kafka.definitions());
+             QueryApiProcess api = QueryApiProcess.start(pipeline, metrics)) {
             out.printf("Schema registry: %s%n", registry.describe());
+            out.printf("Derived tables from %s%n", pipeline.definitions().source());
+            dev.almanac.runtime.DefinitionChanges.check(pipeline).lines(dev.almanac.runtime.Pipeline.derivedApplicationId(config))
+                    .forEach(out::println);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 api.close();

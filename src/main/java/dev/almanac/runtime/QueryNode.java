@@ -11,6 +11,8 @@ import dev.almanac.query.TableDef;
 import dev.almanac.query.SqlEngine;
 import dev.almanac.query.StreamsLocalStores;
 import dev.almanac.query.TableRegistry;
+import dev.almanac.ops.OpsMetrics;
+import dev.almanac.ops.OpsRoutes;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -47,9 +49,23 @@ public final class QueryNode implements AutoCloseable {
 
     /** Builds the query side and serves it on a server of its own at the configured port. */
     public static QueryNode start(Pipeline pipeline) {
+        return start(pipeline, new OpsMetrics());
+    }
+
+    /**
+     * Builds the query side and serves it, with the operator endpoints ({@code /health/live}, {@code /health/ready},
+     * {@code /metrics} from {@code metrics}, which then also covers the pipeline's applications) on the same server.
+     */
+    public static QueryNode start(Pipeline pipeline, OpsMetrics metrics) {
         QueryNode node = create(pipeline);
+        metrics.bindStreams("foundation", pipeline.streams());
+        metrics.bindStreams("derived", pipeline.derivedStreams());
+        metrics.bindValidation(pipeline::validationCounts);
+        java.util.Set<String> tables = new java.util.TreeSet<>();
+        node.engine.describe().forEach(t -> tables.add(String.valueOf(t.get("name")).toLowerCase(java.util.Locale.ROOT)));
         try {
-            node.server.start(node.api.bindHost(), node.api.httpPort());
+            node.server.start(node.api.bindHost(), node.api.httpPort(), app -> OpsRoutes.register(app, metrics, () -> states(pipeline),
+                    () -> queryable(pipeline), () -> tables, node.api.apiToken()));
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -76,7 +92,7 @@ public final class QueryNode implements AutoCloseable {
         LocalPartitionReader local = new LocalPartitionReader(Map.of(
                 TableDef.Application.FOUNDATION, new StreamsLocalStores(pipeline.streams(), config.applicationId(), instance),
                 TableDef.Application.DERIVED, new StreamsLocalStores(pipeline.derivedStreams(), derivedId, instance)), tables);
-        Admin admin = TopicAdmin.admin(config.bootstrapServers());
+        Admin admin = TopicAdmin.admin(config.kafka());
         Map<String, Integer> counts = new ConcurrentHashMap<>();
         HostInfo self = new HostInfo(api.advertisedHost(), api.httpPort());
         HttpPeerClient peers = new HttpPeerClient(tables, api.apiToken());
@@ -88,10 +104,23 @@ public final class QueryNode implements AutoCloseable {
         SqlEngine engine = new SqlEngine(tables, router, new SqlEngine.Limits(api.rowCap(), api.queryTimeout(), 8));
         engine.warmUp();
         QueryServer server = new QueryServer(engine, local,
-                new ChangeStream(config.bootstrapServers(), Duration.ofSeconds(5), api.queryTimeout()),
+                new ChangeStream(config.kafka(), Duration.ofSeconds(5), api.queryTimeout()),
                 () -> states(pipeline),
                 new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5)));
         return new QueryNode(api, engine, List.of(foundation, derived), server, admin);
+    }
+
+    /** Whether the tables answer reads now: both applications run and the foundation's stores open. */
+    static boolean queryable(Pipeline pipeline) {
+        if (pipeline.streams().state() != KafkaStreams.State.RUNNING || pipeline.derivedStreams().state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        try {
+            pipeline.validationCounts();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The state of each application the API reads from. */

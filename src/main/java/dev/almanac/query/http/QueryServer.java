@@ -84,8 +84,14 @@ public final class QueryServer implements AutoCloseable {
 
     /** Starts a server of its own on {@code host:port} (port 0: any free port). */
     public QueryServer start(String host, int port) {
+        return start(host, port, app -> { });
+    }
+
+    /** As {@link #start(String, int)}, with other routes on the same server (health probes, metrics). */
+    public QueryServer start(String host, int port, java.util.function.Consumer<Javalin> moreRoutes) {
         Javalin app = javalin();
         routes(app);
+        moreRoutes.accept(app);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

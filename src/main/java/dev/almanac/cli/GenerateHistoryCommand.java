@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code generate history}: a large synthetic observation history for replays. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(name = "history", header = "Writes a synthetic history of observations with revisions, late arrivals and bad lines.", mixinStandardHelpOptions = true,
         description = {"Writes a synthetic history of observations as JSON Lines (gzip when FILE ends in .gz): series (indicator, region) over a country > city > district hierarchy of made-up regions (XA, XA-C01, XA-C01-D01 ...), 16 reference periods each, V vintages per period (estimates then revisions), about 10% of lines arriving after newer vintages, a share of bad lines.",
             "Lines: series x 16 x vintages, plus ~0.2% duplicates and the bad lines. The same seed writes the same bytes."})
 public final class GenerateHistoryCommand implements Callable<Integer> {

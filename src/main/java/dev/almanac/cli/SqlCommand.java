@@ -42,6 +42,13 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "Run one statement and exit (non-zero on error).")
     String execute;
 
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Run the statements in FILE (separated by ';') and exit; stops at the first error.")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "How rows are printed: table (for people), json (one JSON object per row) or csv (RFC 4180 with a header); default: ${DEFAULT-VALUE}.")
+    SqlOutput format;
+
     @Option(names = "--server", paramLabel = "URL", description = "Query API base URL, e.g. http://10.0.0.5:8088.")
     String server;
 
@@ -55,7 +62,15 @@ final class SqlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (execute != null) {
-            return run(client, execute, out, err, new AtomicBoolean()) ? 0 : 1;
+            return run(client, execute, out, err, new AtomicBoolean(), format) ? 0 : 1;
+        }
+        if (file != null) {
+            for (String statement : SqlOutput.statements(Files.readString(Home.requireFile(file)))) {
+                if (!run(client, statement, out, err, new AtomicBoolean(), format)) {
+                    return 1;
+                }
+            }
+            return 0;
         }
         return shell(client);
     }
@@ -86,6 +101,8 @@ final class SqlCommand implements Callable<Integer> {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .parser(parser)
+                    .completer(new org.jline.reader.impl.completer.StringsCompleter(completions(client)))
+                    .option(LineReader.Option.CASE_INSENSITIVE, true)
                     .appName("almanac")
                     .variable(LineReader.HISTORY_FILE, Home.dir().resolve("sql_history"))
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, "      -> ")
@@ -122,10 +139,26 @@ final class SqlCommand implements Callable<Integer> {
                 String sql = statement.toString();
                 statement.setLength(0);
                 cancel.set(false);
-                run(client, sql, out, out, cancel);
+                run(client, sql, out, out, cancel, format);
                 out.flush();
             }
         }
+    }
+
+    /** Words the shell completes with Tab: the server's table and column names, and SQL keywords. */
+    static List<String> completions(QueryClient client) {
+        java.util.Set<String> words = new java.util.TreeSet<>(List.of("SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "ORDER", "BY",
+                "GROUP", "LIMIT", "AS", "OF", "FOR", "SYSTEM_TIME", "TIMESTAMP", "EMIT", "CHANGES", "COUNT", "DESC", "ASC",
+                "BETWEEN", "LIKE", "IN", "IS", "NULL", "DISTINCT", "SHOW", "TABLES"));
+        try {
+            for (JsonNode table : client.tables().path("tables")) {
+                words.add(table.path("name").asText());
+                table.path("columns").forEach(c -> words.add(c.path("name").asText()));
+            }
+        } catch (Exception e) {
+            // no server yet: keywords only; statements still run once it is up
+        }
+        return new ArrayList<>(words);
     }
 
     private static void printTables(QueryClient client, PrintWriter out) {
@@ -148,6 +181,11 @@ final class SqlCommand implements Callable<Integer> {
 
     /** Runs one statement; prints the result or the error; returns whether it succeeded. */
     static boolean run(QueryClient client, String sql, PrintWriter out, PrintWriter err, AtomicBoolean cancel) {
+        return run(client, sql, out, err, cancel, SqlOutput.table);
+    }
+
+    /** As {@link #run(QueryClient, String, PrintWriter, PrintWriter, AtomicBoolean)}, rows printed in {@code format}. */
+    static boolean run(QueryClient client, String sql, PrintWriter out, PrintWriter err, AtomicBoolean cancel, SqlOutput format) {
         String text;
         try {
             text = Statements.clean(sql);
@@ -163,6 +201,15 @@ final class SqlCommand implements Callable<Integer> {
             JsonNode r = client.query(text);
             List<String> header = new ArrayList<>();
             r.path("columns").forEach(c -> header.add(c.path("name").asText()));
+            if (format != SqlOutput.table) {
+                out.print(format.render(header, r.path("rows")));
+                out.flush();
+                if (r.path("truncated").asBoolean()) {
+                    err.printf("warning: only the first %d rows (the server's row cap); narrow the query or add LIMIT%n", r.path("row_cap").asInt());
+                    err.flush();
+                }
+                return true;
+            }
             TextTable table = new TextTable(header);
             for (JsonNode row : r.path("rows")) {
                 table.add(cells(row));

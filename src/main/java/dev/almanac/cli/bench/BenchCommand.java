@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Measures the pipeline's throughput against the raw consumer rate on the same broker in the same
  * run: the ratios are the figures that travel between machines.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {QueryBenchCommand.class, BenchReplayCommand.class},
+@Command(name = "bench", header = "Measures the foundation and the full pipeline next to a plain consumer on the same broker.", mixinStandardHelpOptions = true, subcommands = {QueryBenchCommand.class, BenchReplayCommand.class},
         description = {"Benchmarks, on the same broker in the same run: a plain consumer (the baseline), the",
             "foundation (validation + latest + current) and the full pipeline (foundation + every derived table).",
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given.",

@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * state restore from the changelogs, as ratios to a plain consumer reading the same records in the
  * same run.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Measures a replay end to end, a plain consumer of the same records and the state restore.", mixinStandardHelpOptions = true,
         description = {"Benchmarks a replay end to end: generates a synthetic history (generate history), replays it at full speed while the pipeline (foundation and derived tables) runs, and times it until every table has settled; then a plain consumer reads the same raw records (the baseline); then the pipeline is stopped, its local state wiped and restarted, and the restore from the changelogs is timed.",
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
 final class BenchReplayCommand implements Callable<Integer> {

@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * own rate with and without the query load, all in one run on one broker: the ratios are the figures
  * that travel between machines.
  */
-@Command(name = "queries", mixinStandardHelpOptions = true,
+@Command(name = "queries", header = "Measures SQL queries through the HTTP API while the pipeline ingests.", mixinStandardHelpOptions = true,
         description = {"Benchmarks SQL queries through the HTTP API (key lookups, 100-row series scans) while the pipeline",
             "ingests synthetic observations, and the pipeline's rate with and without that load, in one run.",
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})

@@ -28,11 +28,14 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     /** Prefix of Kafka Streams settings passed through. */
     static final String STREAMS_PREFIX = "streams.";
 
+    private final java.util.Set<String> keys;
     private final Map<String, String> env;
     private final Map<String, PropertiesLines.Setting> file;
     private final Map<String, String> streams;
 
-    private Settings(Map<String, String> env, Map<String, PropertiesLines.Setting> file, Map<String, String> streams) {
+    private Settings(java.util.Set<String> keys, Map<String, String> env, Map<String, PropertiesLines.Setting> file,
+                     Map<String, String> streams) {
+        this.keys = keys;
         this.env = env;
         this.file = file;
         this.streams = streams;
@@ -45,7 +48,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     static Settings load(String[] args, Map<String, String> env, Map<String, OptionSpec> keys) {
         Optional<Path> file = configFile(args, env);
         if (file.isEmpty()) {
-            return new Settings(env, Map.of(), Map.of());
+            return new Settings(keys.keySet(), env, Map.of(), Map.of());
         }
         Path f = file.get();
         if (!Files.isRegularFile(f)) {
@@ -73,7 +76,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
             options.put(s.key(), s);
         }
         checkStreams(f, streams, streamLines);
-        return new Settings(env, options, streams);
+        return new Settings(keys.keySet(), env, options, streams);
     }
 
     /** Kafka Streams settings passed through from the file (names without the {@code streams.} prefix). */
@@ -87,6 +90,10 @@ final class Settings implements CommandLine.IDefaultValueProvider {
             return null;
         }
         String key = key(option);
+        if (!keys.contains(key)) {
+            // only the options of run and demo (shared by name with other commands): no ALMANAC_YES confirming a reset
+            return null;
+        }
         String fromEnv = env.get(envName(key));
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;

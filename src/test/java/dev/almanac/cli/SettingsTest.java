@@ -64,6 +64,16 @@ class SettingsTest {
     }
 
     @Test
+    void shouldTakeFromTheEnvironmentOnlyOptionsOfRunAndDemo() {
+        String[] argv = {"reset", "--bootstrap-servers", "localhost:9092"};
+        CommandLine cli = Main.commandLine(Map.of("ALMANAC_YES", "true", "ALMANAC_TOPIC_PREFIX", "from-env"), argv);
+        cli.parseArgs(argv);
+        ResetCommand reset = cli.getSubcommands().get("reset").getCommand();
+        assertEquals(false, reset.yes, "a stray ALMANAC_YES must not confirm a reset");
+        assertEquals("from-env", reset.kafka.topicPrefix, "shared Kafka options do come from the environment");
+    }
+
+    @Test
     void shouldPassKafkaStreamsSettingsThroughWithFlagsWinningOverTheFile() throws Exception {
         Path f = file("streams.num.stream.threads=2", "streams.statestore.cache.max.bytes=1048576", "commit-interval-ms=250");
         AlmanacConfig c = runConfig(Map.of(), "--config", f.toString(), "--streams-setting", "statestore.cache.max.bytes=0");

@@ -38,13 +38,13 @@ class DefinitionChangesTest {
     @Test
     void shouldReportRemovedAndNewStoresWhenATableIsRenamed() throws Exception {
         DerivedDefinitions bundled = DerivedDefinitions.bundled();
-        String renamed = Files.readString(Path.of("topologies/derived.yaml")).replace("\n  shares:\n", "\n  region_shares:\n");
+        String renamed = Files.readString(Path.of("topologies/derived.yaml")).replace("\n  shares:\n", "\n  region-shares:\n");
         DerivedDefinitions user = DerivedDefinitions.parse(renamed, "my-derived.yaml");
 
         DefinitionChanges.Report report = DefinitionChanges.compare(APP, topology(user), changelogs(topology(bundled)));
 
         assertTrue(!report.removed().isEmpty() && report.removed().stream().allMatch(s -> s.startsWith("shares")), report.toString());
-        assertTrue(!report.added().isEmpty() && report.added().stream().allMatch(s -> s.startsWith("region_shares")), report.toString());
+        assertTrue(!report.added().isEmpty() && report.added().stream().allMatch(s -> s.startsWith("region-shares")), report.toString());
         List<String> lines = report.lines(APP);
         assertTrue(lines.get(0).startsWith("The derived-table definitions changed"), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("store " + report.removed().iterator().next() + " is no longer defined")), lines.toString());

@@ -85,10 +85,13 @@ function headers(extra) {
 }
 
 async function call(path, init) {
+  const token = state.token;
   const res = await fetch(path, Object.assign({ headers: headers() }, init || {}));
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
-  if (res.status === 401) { showLogin(state.token ? 'The token was not accepted.' : ''); throw new ApiError(401, body); }
+  // A request sent with a token that has since been replaced says nothing about the new one.
+  if (res.status === 401 && token === state.token) { showLogin(state.token ? 'The token was not accepted.' : ''); }
+  if (res.status === 401) throw new ApiError(401, body);
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
 }
@@ -183,17 +186,22 @@ async function render() {
     banner.hidden = !state.asOf;
     banner.textContent = state.asOf ? `Showing what was known on ${state.asOf} (FOR SYSTEM_TIME AS OF ${state.asOf} 00:00 UTC).` : '';
     const main = document.getElementById('view');
+    // The view and its parameters as they were when loading began: the user may navigate meanwhile.
+    const view = state.view;
+    const key = location.hash + '|' + state.asOf;
     try {
       await regions();
-      const html = await VIEWS[state.view].html();
+      const html = await VIEWS[view].html();
+      if (key !== location.hash + '|' + state.asOf) { pending = true; return; }
       disposeCharts();
-      main.innerHTML = `<div id="view-${state.view}" data-loaded="${Date.now()}">${html}</div>`;
-      await (VIEWS[state.view].after || (() => {}))();
+      main.innerHTML = `<div id="view-${view}" data-loaded="${Date.now()}">${html}</div>`;
+      await (VIEWS[view].after || (() => {}))();
       main.firstElementChild.dataset.ready = 'true';
     } catch (e) {
+      if (key !== location.hash + '|' + state.asOf) { pending = true; return; }
       if (e.status !== 401) {
         disposeCharts();
-        main.innerHTML = `<div id="view-${state.view}" data-ready="true"><p class="error">Could not load this view: ${esc(e.message)}</p></div>`;
+        main.innerHTML = `<div id="view-${view}" data-ready="true"><p class="error view-error">Could not load this view: ${esc(e.message)}</p></div>`;
       }
     }
   })();
@@ -344,7 +352,7 @@ VIEWS.registrations = {
   async html() {
     const [cum, recon, monthly] = await Promise.all([
       sql('SELECT region, count, own_count, latest_registration_date FROM registrations_cumulative ORDER BY count DESC'),
-      sql('SELECT indicator, region, period, date, reported, reported_qualifier, reported_id, reported_published, counted, difference, consistent, newer FROM registrations_reconciliation ORDER BY date'),
+      sql('SELECT indicator, region, period, "date", reported, reported_qualifier, reported_id, reported_published, counted, difference, consistent, newer FROM registrations_reconciliation ORDER BY "date"'),
       call('/dashboard/registrations/monthly'),
     ]);
     const regionsWith = cum.objects.map((o) => o.region);
@@ -393,6 +401,9 @@ VIEWS.registrations = {
     document.querySelector('#reg-form select').addEventListener('change', (e) => { location.hash = link('registrations', { region: e.target.value }); });
     const r = data.reg;
     const monthStart = (m) => m + '-01';
+    const nextMonth = (m) => { const [y, mo] = m.split('-').map(Number); return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`; };
+    // The running total at the start of each month and at the end of the last one; a straight line in between.
+    const cumulative = r.months.length ? [[monthStart(r.months[0].month), 0]].concat(r.months.map((m) => [nextMonth(m.month), m.cumulative])) : [];
     chart('reg-chart').setOption({
       legend: { top: 0 },
       grid: { left: 50, right: 50, top: 40, bottom: 40, containLabel: true },
@@ -401,7 +412,7 @@ VIEWS.registrations = {
       yAxis: [{ type: 'value', name: 'per month' }, { type: 'value', name: 'cumulative' }],
       series: [
         { name: 'monthly', type: 'bar', data: r.months.map((m) => [monthStart(m.month), m.count]), barMaxWidth: 24, itemStyle: { color: '#93b4f0' } },
-        { name: 'cumulative (counted)', type: 'line', step: 'end', yAxisIndex: 1, showSymbol: false, data: r.months.map((m) => [monthStart(m.month), m.cumulative]), itemStyle: { color: '#2f6fdf' } },
+        { name: 'cumulative (counted)', type: 'line', yAxisIndex: 1, showSymbol: false, data: cumulative, itemStyle: { color: '#2f6fdf' } },
         { name: 'reported total', type: 'scatter', yAxisIndex: 1, symbol: 'diamond', symbolSize: 14, itemStyle: { color: '#c0392b' },
           data: r.reported.map((o) => ({ value: [periodDate(o.period), o.value], id: o.id })),
           label: { show: true, position: 'top', formatter: (p) => String(p.value[1]) } },
@@ -475,13 +486,17 @@ VIEWS.series = {
     });
     c1.on('click', (p) => { location.hash = link('series', { indicator: s.indicator, region: s.region, period: p.name }); });
     const v = s.vintages;
-    const end = state.asOf ? state.asOf : new Date().toISOString().slice(0, 10);
+    // The last value holds until now; the dashed tail is kept short so that the steps stay readable.
+    const day = 86400000;
+    const first = v.length ? Date.parse(v[0].published) : 0;
+    const last = v.length ? Date.parse(v[v.length - 1].published) : 0;
+    const end = new Date(last + Math.max(14 * day, 0.25 * (last - first))).toISOString();
     const stepData = v.map((x) => ({ value: [x.published, x.value], text: x.value_text, qualifier: x.qualifier, source: x.source, quote: x.quote }));
     chart('vintage-chart').setOption({
       grid: { left: 50, right: 30, top: 30, bottom: 40, containLabel: true },
       tooltip: { trigger: 'item', confine: true, extraCssText: 'max-width:320px;white-space:normal',
         formatter: (p) => `${fmtValue(p.data.value[1], p.data.text, unit)} (${esc(p.data.qualifier)})<br>published ${esc(fmtDate(p.data.value[0]))}<br>source ${esc(p.data.source)}<br><i>${esc(p.data.quote || '')}</i>` },
-      xAxis: { type: 'time' },
+      xAxis: { type: 'time', min: v.length ? new Date(first - Math.max(7 * day, 0.1 * (last - first))).toISOString() : null },
       yAxis: { type: 'value', scale: true, name: unit, axisLabel: { formatter: yFmt } },
       series: [
         { type: 'line', step: 'end', symbolSize: 10, data: stepData,
@@ -636,13 +651,14 @@ async function live() {
   let backoff = 1000;
   for (;;) {
     if (!document.getElementById('login').hidden) { backoff = 1000; await nap(1000); continue; }
+    const token = state.token;
     try {
       const res = await fetch('/query-stream', {
         method: 'POST',
         headers: headers({ Accept: 'application/vnd.ksqlapi.delimited.v1' }),
         body: JSON.stringify({ sql: 'SELECT indicator, region, period, value, value_text, unit, qualifier, published FROM latest EMIT CHANGES', properties: {} }),
       });
-      if (res.status === 401) { showLogin(state.token ? 'The token was not accepted.' : ''); continue; }
+      if (res.status === 401) { if (token === state.token) showLogin(state.token ? 'The token was not accepted.' : ''); continue; }
       if (!res.ok) throw new Error('push query: HTTP ' + res.status);
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
@@ -699,10 +715,13 @@ async function pollStatus() {
 function start() {
   document.getElementById('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    state.token = document.getElementById('token').value.trim();
+    const candidate = document.getElementById('token').value.trim();
     try {
-      await call('/dashboard/status');
+      const res = await fetch('/dashboard/status', { headers: candidate ? { Authorization: 'Bearer ' + candidate } : {} });
+      if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+      state.token = candidate;
       sessionStorage.setItem(TOKEN_KEY, state.token);
+      document.getElementById('login-error').textContent = '';
       document.getElementById('login').hidden = true;
       document.getElementById('view').hidden = false;
       document.getElementById('logout').hidden = !state.token;

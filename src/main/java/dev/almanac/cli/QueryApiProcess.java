@@ -44,6 +44,11 @@ final class QueryApiProcess implements AutoCloseable {
         return node.url();
     }
 
+    /** The SQL engine behind the API, for the demo's summary. */
+    dev.almanac.query.SqlEngine engine() {
+        return node.engine();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -586,7 +586,8 @@ async function runSql() {
     document.getElementById('sql-result').innerHTML = '';
     document.getElementById('sql-csv').hidden = true;
     document.getElementById('sql-info').textContent = '';
-    err.textContent = `Error ${e.status || ''}: ${e.message}` + (e.line ? ` (line ${e.line}, column ${e.column})` : '');
+    const where = e.line && !/line \d+, column \d+/.test(e.message) ? ` (line ${e.line}, column ${e.column})` : '';
+    err.textContent = `Error ${e.status || ''}: ${e.message}${where}`;
   }
 }
 
@@ -734,15 +735,15 @@ function start() {
   });
   document.getElementById('logout').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); state.token = ''; showLogin(''); });
   document.getElementById('logout').hidden = !state.token;
+  // A new hash redraws through hashchange; an unchanged one needs the redraw asked for (once, not twice).
+  const navigate = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
   document.getElementById('asof').addEventListener('change', (e) => {
     state.asOf = e.target.value || '';
-    location.hash = link(state.view, Object.fromEntries(Object.entries(state.params).filter(([k]) => k !== 'asof' && k !== 'page')));
-    render();
+    navigate(link(state.view, Object.fromEntries(Object.entries(state.params).filter(([k]) => k !== 'asof' && k !== 'page'))));
   });
   document.getElementById('asof-now').addEventListener('click', () => {
     state.asOf = '';
-    location.hash = link(state.view, Object.fromEntries(Object.entries(state.params).filter(([k]) => k !== 'asof')));
-    render();
+    navigate(link(state.view, Object.fromEntries(Object.entries(state.params).filter(([k]) => k !== 'asof'))));
   });
   window.addEventListener('hashchange', () => { parseHash(); render(); });
   parseHash();

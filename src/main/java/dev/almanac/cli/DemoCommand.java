@@ -44,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
             "Starts an embedded Kafka broker (KRaft, loopback), runs the pipeline, replays the bundled dataset",
-            "and prints the tables; then keeps running until Ctrl-C.",
+            "and prints a summary of the tables (--tables: every row) and the dashboard's address; then keeps running until Ctrl-C.",
             "The broker's data stays in <home>/broker and is reused by the next run (the replayed observations",
             "are then read again: the tables do not change, the counts grow); --fresh deletes it and the local",
             "state first. <home> is $ALMANAC_HOME, else .almanac/ in the repository."})
@@ -64,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "Print the tables and exit instead of running until Ctrl-C.")
     boolean once;
+
+    @Option(names = "--tables", description = "Print every table in full (latest, current and each derived table) instead of a summary.")
+    boolean tables;
 
     @Option(names = "--fresh", description = "Start from an empty broker and empty local state.")
     boolean fresh;
@@ -131,8 +134,12 @@ final class DemoCommand implements Callable<Integer> {
                     out.printf("Validation (all runs on this broker): read %d, accepted %d, rejected %d%n",
                             after.read(), after.accepted(), after.rejected());
                 }
-                printTables(out, pipeline);
-                printDerived(out, pipeline, broker.bootstrapServers());
+                if (tables) {
+                    printTables(out, pipeline);
+                    printDerived(out, pipeline, broker.bootstrapServers());
+                } else {
+                    DemoSummary.print(out, api.engine());
+                }
                 printQueryApi(out, api.url(), config.queryApi().apiToken().isPresent());
                 if (once) {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -149,7 +156,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printQueryApi(PrintWriter out, String url, boolean token) {
         String auth = token ? " -H \"Authorization: Bearer $ALMANAC_API_TOKEN\"" : "";
-        out.printf("%nSQL query API: %s (tables: %s/tables; shell: ./almanac sql)%n", url, url);
+        out.printf("%nDashboard: %s/ (charts, revisions, as known on a date, browse and SQL, live)%n", url);
+        out.printf("SQL query API: %s (tables: %s/tables; shell: ./almanac sql)%n", url, url);
         out.printf("  curl -s%s %s/query -d '{\"sql\": \"SELECT region, value FROM current FOR SYSTEM_TIME AS OF "
                 + "TIMESTAMP '\\''2025-07-01 00:00:00'\\'' WHERE indicator = '\\''registered_llm_count'\\'' AND region = '\\''CN-BJ'\\''\"}'%n",
                 auth, url);

@@ -39,6 +39,13 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** Adds where a record came from, for dead letters written outside a processor (no record metadata there). */
+    public static void origin(Headers headers, String topic, int partition, long offset) {
+        headers.add(H_TOPIC, utf8(topic));
+        headers.add(H_PARTITION, utf8(Integer.toString(partition)));
+        headers.add(H_OFFSET, utf8(Long.toString(offset)));
+    }
+
     /** The most characters of a message kept in a header: the record itself is kept whole, its bytes say the rest. */
     static final int MAX_MESSAGE_CHARS = 1_000;
 

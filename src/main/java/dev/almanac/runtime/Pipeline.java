@@ -75,6 +75,9 @@ public final class Pipeline implements AutoCloseable {
         this.definitions = definitions;
         this.foundation = topology(topics, publishedUpTo);
         Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
+        // A regions record that does not decode is dead-lettered instead of stopping every derived table.
+        derivedProps.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, dev.almanac.kafka.DeadLetterDeserialization.class);
+        derivedProps.put(dev.almanac.kafka.DeadLetterDeserialization.TOPIC_CONFIG, topics.rejectedRegions().name());
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
         this.derivedStreams = new KafkaStreams(derived, derivedProps);

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Any bytes on the raw topics, counted and nothing lost: seeded malformed records (random bytes,
  * truncated and deep JSON, wrong types, invalid UTF-8, bogus Confluent frames, empty values, tombstones,
  * keys of any shape, oversized strings) go straight to the raw observation and registration topics of a
- * running pipeline. Then both applications are still RUNNING on their original stream threads, and per
+ * running pipeline, and malformed records to the regions topic. Then both applications are still RUNNING on their original stream threads, and per
  * raw partition: accepted + rejected = records in the partition, and the read_committed dead-letter
  * topic holds exactly the rejected ones, each with a reason and its original bytes.
  */
@@ -63,6 +63,7 @@ class BadInputFuzzIT {
     static final long SEED = 20261201L;
     static final int OBSERVATIONS = 10_000;
     static final int REGISTRATIONS = 10_000;
+    static final int REGIONS = 2_000;
 
     private static KafkaCluster cluster;
     private static Pipeline pipeline;
@@ -114,6 +115,68 @@ class BadInputFuzzIT {
         TableDefinition.Registrations def = pipeline.definitions().registrations().orElseThrow();
         check("registrations", samples, raw, topics.rejectedRegistrations().name(), pipeline.derivedStreams(),
                 RegistrationTopology.validationCountsStore(def));
+    }
+
+    @Test
+    void shouldDeadLetterEveryUndecodableRegionAndKeepTheDerivedTablesRunning() throws Exception {
+        List<dev.almanac.avro.Region> valid = dev.almanac.region.RegionJson.parseAll(Fixtures.lines(Fixtures.repo().resolve("data/regions.jsonl")));
+        // A table topic: a null value deletes a region and a null key is dropped by Kafka Streams (dropped-records
+        // metric), so neither is bad input here; every other shape is.
+        List<MalformedRecords.Sample> samples = MalformedRecords.generate(SEED + 2, REGIONS,
+                        Fixtures.lines(Fixtures.repo().resolve("data/regions.jsonl")), LocalSchemaRegistry.idOf(dev.almanac.avro.Region.getClassSchema()))
+                // framed garbage with the real schema id may happen to decode as some region: left to the other topics
+                .stream().filter(x -> x.value() != null && x.kind() != MalformedRecords.Kind.FRAMED_GARBAGE).map(x -> x.key() == null ? new MalformedRecords.Sample(x.kind(), new byte[0], x.value()) : x)
+                .toList();
+        var t = topics.regions();
+        Map<Integer, Long> validPer = new TreeMap<>();
+        Map<Integer, Long> garbagePer = new TreeMap<>();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> good = new java.util.ArrayList<>();
+            for (dev.almanac.avro.Region r : valid) {
+                good.add(producer.send(new ProducerRecord<>(t.name(), t.keySerde().serializer().serialize(t.name(), r.getCode()),
+                        t.valueSerde().serializer().serialize(t.name(), r))));
+            }
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> bad = new java.util.ArrayList<>();
+            for (MalformedRecords.Sample x : samples) {
+                bad.add(producer.send(new ProducerRecord<>(t.name(), x.key(), x.value())));
+            }
+            producer.flush();
+            for (var f : good) {
+                validPer.merge(f.get().partition(), 1L, Long::sum);
+            }
+            for (var f : bad) {
+                garbagePer.merge(f.get().partition(), 1L, Long::sum);
+            }
+        }
+        try (CaughtUpCheck settle = new CaughtUpCheck(cluster.bootstrapServers())) {
+            settle.await(Pipeline.derivedApplicationId(config), CaughtUpCheck.sourceTopics(pipeline.derivedTopology()),
+                    Duration.ofSeconds(150));
+        }
+        KafkaStreams app = pipeline.derivedStreams();
+        assertEquals(KafkaStreams.State.RUNNING, app.state(), "regions: the derived application still runs");
+        app.metadataForLocalThreads().forEach(x -> assertTrue(x.threadName().endsWith("-StreamThread-1"), x.threadName()));
+        Map<Integer, Long> deadPer = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(topics.rejectedRegions().name())) {
+            assertEquals(t.name(), header(r, DeadLetters.H_TOPIC));
+            assertEquals("UNDECODABLE", header(r, DeadLetters.H_REASON));
+            deadPer.merge(Integer.parseInt(header(r, DeadLetters.H_PARTITION)), 1L, Long::sum);
+        }
+        Map<Integer, Long> inPartition = endOffsets(t.name());
+        for (Map.Entry<Integer, Long> e : inPartition.entrySet()) {
+            long dead = deadPer.getOrDefault(e.getKey(), 0L);
+            long good = validPer.getOrDefault(e.getKey(), 0L);
+            assertEquals(garbagePer.getOrDefault(e.getKey(), 0L).longValue(), dead, "regions partition " + e.getKey() + ": every bad record dead-lettered once");
+            assertEquals(e.getValue().longValue(), dead + good, "regions partition " + e.getKey() + ": decoded + dead-lettered = records in it");
+        }
+        ReadOnlyKeyValueStore<String, dev.almanac.avro.Region> regions = pipeline.derivedKeyValueStore(dev.almanac.derived.DerivedInputs.REGIONS_STORE);
+        for (dev.almanac.avro.Region r : valid) {
+            assertTrue(regions.get(r.getCode()) != null, "region " + r.getCode() + " is in the table");
+        }
+        System.out.printf("BadInputFuzzIT regions: seed %d, %d valid regions + %d malformed records; per partition %s;"
+                + " dead-lettered %s%n", SEED + 2, valid.size(), samples.size(), inPartition, deadPer);
     }
 
     @Test

@@ -27,7 +27,7 @@ class ShutdownIT {
     @Timeout(360)
     void shouldEndDemoWithinBoundWhenItsWholeProcessGroupGetsSigterm(@TempDir Path home) throws Exception {
         try (ChildAlmanac demo = ChildAlmanac.start(home, true,
-                List.of("demo", "--fresh", "--http-port", "0", "--schema-registry-port", "0"))) {
+                List.of("demo", "--fresh", "--http-port", "0", "--schema-registry-port", "0", "--query-timeout", "300"))) {
             // Signalled while it replays the bundled data: the broker dies with the group while every client is busy.
             demo.awaitLine(l -> l.startsWith("Pipeline running ("), Duration.ofSeconds(300));
             List<ProcessHandle> broker = demo.descendants();
@@ -49,7 +49,7 @@ class ShutdownIT {
         ChildAlmanac run;
         try (KafkaCluster cluster = KafkaCluster.start(1)) {
             run = ChildAlmanac.start(home, false, List.of("run", "--bootstrap-servers", cluster.bootstrapServers(),
-                    "--http-port", "0", "--schema-registry-port", "0", "--status-interval", "1"));
+                    "--http-port", "0", "--schema-registry-port", "0", "--status-interval", "1", "--query-timeout", "300"));
             run.awaitLine(l -> l.startsWith("Pipeline running against"), Duration.ofSeconds(240));
         }
         try (ChildAlmanac child = run) {

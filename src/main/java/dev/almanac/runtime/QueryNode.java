@@ -49,14 +49,23 @@ public final class QueryNode implements AutoCloseable {
 
     /** Builds the query side and serves it on a server of its own at the configured port. */
     public static QueryNode start(Pipeline pipeline) {
-        return start(pipeline, new OpsMetrics());
+        return start(pipeline, new OpsMetrics(), app -> { });
+    }
+
+    /**
+     * Like {@link #start(Pipeline)}, with the routes that {@code more} adds on the same server (the
+     * dashboard lives in a package above this one, so the caller plugs it in).
+     */
+    public static QueryNode start(Pipeline pipeline, java.util.function.Consumer<Javalin> more) {
+        return start(pipeline, new OpsMetrics(), more);
     }
 
     /**
      * Builds the query side and serves it, with the operator endpoints ({@code /health/live}, {@code /health/ready},
-     * {@code /metrics} from {@code metrics}, which then also covers the pipeline's applications) on the same server.
+     * {@code /metrics} from {@code metrics}, which then also covers the pipeline's applications) and the routes
+     * {@code more} adds, on the same server.
      */
-    public static QueryNode start(Pipeline pipeline, OpsMetrics metrics) {
+    public static QueryNode start(Pipeline pipeline, OpsMetrics metrics, java.util.function.Consumer<Javalin> more) {
         QueryNode node = create(pipeline);
         metrics.bindStreams("foundation", pipeline.streams());
         metrics.bindStreams("derived", pipeline.derivedStreams());
@@ -64,8 +73,10 @@ public final class QueryNode implements AutoCloseable {
         java.util.Set<String> tables = new java.util.TreeSet<>();
         node.engine.describe().forEach(t -> tables.add(String.valueOf(t.get("name")).toLowerCase(java.util.Locale.ROOT)));
         try {
-            node.server.start(node.api.bindHost(), node.api.httpPort(), app -> OpsRoutes.register(app, metrics, () -> states(pipeline),
-                    () -> queryable(pipeline), () -> tables, node.api.apiToken()));
+            node.server.start(node.api.bindHost(), node.api.httpPort(), app -> {
+                OpsRoutes.register(app, metrics, () -> states(pipeline), () -> queryable(pipeline), () -> tables, node.api.apiToken());
+                more.accept(app);
+            });
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -154,6 +165,6 @@ public final class QueryNode implements AutoCloseable {
         server.close();
         engine.close();
         routers.forEach(ClusterRouter::close);
-        admin.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(1)); // only metadata look-ups: nothing to finish
     }
 }

@@ -56,7 +56,7 @@ class MetricsAndProbesIT {
     }
 
     @Test
-    @Timeout(300)
+    @Timeout(600)
     void shouldServeMetricsAndStayLiveWhileASecondInstanceJoins(@TempDir Path dir) throws Exception {
         LocalSchemaRegistry registry = new LocalSchemaRegistry();
         int port = freePort();

@@ -87,11 +87,11 @@ public final class QueryServer implements AutoCloseable {
         return start(host, port, app -> { });
     }
 
-    /** As {@link #start(String, int)}, with other routes on the same server (health probes, metrics). */
-    public QueryServer start(String host, int port, java.util.function.Consumer<Javalin> moreRoutes) {
+    /** Starts a server of its own with this API's routes and those that {@code more} adds (a dashboard, metrics). */
+    public QueryServer start(String host, int port, java.util.function.Consumer<Javalin> more) {
         Javalin app = javalin();
         routes(app);
-        moreRoutes.accept(app);
+        more.accept(app);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

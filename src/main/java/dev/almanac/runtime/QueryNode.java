@@ -60,6 +60,11 @@ public final class QueryNode implements AutoCloseable {
         return start(pipeline, new OpsMetrics(), more);
     }
 
+    /** Builds the query side and serves it with the operator endpoints and {@code metrics} (see below). */
+    public static QueryNode start(Pipeline pipeline, OpsMetrics metrics) {
+        return start(pipeline, metrics, app -> { });
+    }
+
     /**
      * Builds the query side and serves it, with the operator endpoints ({@code /health/live}, {@code /health/ready},
      * {@code /metrics} from {@code metrics}, which then also covers the pipeline's applications) and the routes

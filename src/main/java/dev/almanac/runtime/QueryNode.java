@@ -90,7 +90,7 @@ public final class QueryNode implements AutoCloseable {
         QueryServer server = new QueryServer(engine, local,
                 new ChangeStream(config.bootstrapServers(), Duration.ofSeconds(5), api.queryTimeout()),
                 () -> states(pipeline),
-                new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5)));
+                new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5), config.applicationId()));
         return new QueryNode(api, engine, List.of(foundation, derived), server, admin);
     }
 

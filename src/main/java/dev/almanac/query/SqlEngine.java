@@ -80,6 +80,7 @@ public final class SqlEngine implements AutoCloseable {
     private final Limits limits;
     private final Set<String> textColumns;
     private final ExecutorService executor;
+    private final java.util.concurrent.Semaphore lookupPermits;
     private final List<Session> allSessions = new ArrayList<>();
     private final ThreadLocal<Session> sessions;
     private final java.util.concurrent.ConcurrentHashMap<String, Shape> shapes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -92,6 +93,7 @@ public final class SqlEngine implements AutoCloseable {
         this.router = router;
         this.limits = limits;
         this.textColumns = textColumns(tables);
+        this.lookupPermits = new java.util.concurrent.Semaphore(limits.threads());
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(limits.threads(), r -> {
             Thread t = new Thread(r, "almanac-sql-" + n.incrementAndGet());
@@ -173,7 +175,8 @@ public final class SqlEngine implements AutoCloseable {
     }
 
     private void runLocal(String sql) throws Exception {
-        QueryContext ctx = new QueryContext(limits.timeout());
+        // Warming up compiles Calcite's code on a cold JVM, slow on a busy machine: not a user's time limit.
+        QueryContext ctx = new QueryContext(Duration.ofMinutes(2));
         ctx.with(() -> execute(sql, List.of(), ctx, new AtomicReference<>()));
     }
 
@@ -212,10 +215,22 @@ public final class SqlEngine implements AutoCloseable {
         if (lookup != null) {
             keyLookups.incrementAndGet();
             QueryContext ctx = new QueryContext(limits.timeout());
+            // As many lookups at once as there are workers: the rest wait, so that queries cannot take
+            // every core from the stream threads.
+            try {
+                if (!lookupPermits.tryAcquire(limits.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new QueryException(504, "query exceeded the time limit of " + limits.timeout().toMillis() + " ms");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueryException(503, "interrupted");
+            }
             try {
                 return KeyLookup.run(lookup, router, ctx, limits.rowCap(), start);
             } catch (Exception e) {
                 throw translate(e);
+            } finally {
+                lookupPermits.release();
             }
         }
         QueryContext ctx = new QueryContext(limits.timeout());

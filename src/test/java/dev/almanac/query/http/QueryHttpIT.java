@@ -270,7 +270,9 @@ class QueryHttpIT {
         JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.toFile());
         assertEquals(200, out.at("/pull/status").asInt(), out.toString());
         assertEquals("[\"VALUE\",\"VALUE_TEXT\"]", out.at("/pull/metadata/columnNames").toString());
-        assertEquals("[{\"VALUE\":5.2073E12,\"VALUE_TEXT\":\"5.2073万亿\"}]", out.at("/pull/rows").toString());
+        assertEquals(1, out.at("/pull/rows").size(), out.toString());
+        assertEquals(5.2073e12, out.at("/pull/rows/0/VALUE").asDouble(), out.toString());
+        assertEquals("5.2073万亿", out.at("/pull/rows/0/VALUE_TEXT").asText());
         List<String> tables = new ArrayList<>();
         out.path("tables").forEach(t -> tables.add(t.path("name").asText()));
         assertTrue(tables.containsAll(List.of("LATEST", "CURRENT", "REVISIONS")), tables.toString());
@@ -280,7 +282,10 @@ class QueryHttpIT {
         assertTrue(out.at("/unknownTable/error/message").asText().contains("unknown table nowhere"), out.toString());
         assertEquals(200, out.at("/push/status").asInt(), out.toString());
         assertEquals("[\"REGION\",\"PERIOD\",\"VALUE\"]", out.at("/pushMetadata/columnNames").toString());
-        assertEquals("[{\"REGION\":\"CN-SZ\",\"PERIOD\":\"2026\",\"VALUE\":7.0}]", out.at("/push/rows").toString());
+        assertEquals(1, out.at("/push/rows").size(), out.toString());
+        assertEquals("CN-SZ", out.at("/push/rows/0/REGION").asText());
+        assertEquals("2026", out.at("/push/rows/0/PERIOD").asText());
+        assertEquals(7.0, out.at("/push/rows/0/VALUE").asDouble(), out.toString());
         assertEquals(200, out.at("/close/status").asInt(), out.toString());
         // Closed means gone: the server no longer lists it.
         HttpResponse<String> queries = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node().url() + "/ksql"))

@@ -87,7 +87,9 @@ final class BundledData implements AutoCloseable {
                 "almanac-derived-test");
         reader = new LocalPartitionReader(
                 Map.of(TableDef.Application.FOUNDATION, stores, TableDef.Application.DERIVED, derivedStores), tables);
-        engine = new SqlEngine(tables, new LocalRouter(reader, 1), new SqlEngine.Limits(rowCap, Duration.ofSeconds(30), 1));
+        // A generous time limit: each new statement shape compiles Calcite code, which on a 2-core machine busy with
+        // other builds took over 30 s (SqlEngineTest's first AS OF on current, 2026-12-01, load average 45).
+        engine = new SqlEngine(tables, new LocalRouter(reader, 1), new SqlEngine.Limits(rowCap, Duration.ofMinutes(2), 1));
     }
 
     /** Sends a raw line through the foundation, and its valid and latest output on to the derived tables. */

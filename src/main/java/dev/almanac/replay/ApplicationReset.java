@@ -3,6 +3,7 @@ package dev.almanac.replay;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.CaughtUpCheck;
+import dev.almanac.runtime.Waiting;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.derived.DerivedTopics;
 import dev.almanac.derived.DerivedTopology;
@@ -331,20 +332,11 @@ public final class ApplicationReset {
      * offsets); offsets reset before that would be overwritten by the committed ones.
      */
     private static void awaitTransactionsCompleted(Admin admin, String applicationId) throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        Object monitor = new Object();
-        while (true) {
-            List<String> open = call(() -> CaughtUpCheck.openTransactions(admin, applicationId));
-            if (open.isEmpty()) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("transactions of " + applicationId + " still open after " + TIMEOUT + ": " + open);
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+        List<List<String>> open = new ArrayList<>(List.of(List.of()));
+        Waiting.until(() -> {
+            open.set(0, call(() -> CaughtUpCheck.openTransactions(admin, applicationId)));
+            return open.get(0).isEmpty();
+        }, TIMEOUT, Duration.ofMillis(100), () -> "transactions of " + applicationId + " still open after " + TIMEOUT + ": " + open.get(0));
     }
 
     /** The application is running: its group has members. */
@@ -414,18 +406,16 @@ public final class ApplicationReset {
             fresh.add(new NewTopic(t, d.partitions().size(), replication).configs(keep));
         }
         deleteTopics(admin, topics);
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        Object monitor = new Object();
         List<NewTopic> pending = new ArrayList<>(fresh);
-        while (!pending.isEmpty()) {
+        Waiting.until(() -> {
             var futures = admin.createTopics(pending).values();
             List<NewTopic> retry = new ArrayList<>();
             for (NewTopic nt : pending) {
                 try {
                     futures.get(nt.name()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    // A deleted topic's name stays taken until the deletion has completed everywhere.
-                    if (!(e.getCause() instanceof TopicExistsException) || Instant.now().isAfter(deadline)) {
+                    // A deleted topic's name stays taken until the deletion has completed everywhere: try again.
+                    if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot recreate " + nt.name() + ": " + e.getCause().getMessage(), e.getCause());
                     }
                     retry.add(nt);
@@ -433,13 +423,11 @@ public final class ApplicationReset {
                     throw new IllegalStateException("the cluster did not answer within " + TIMEOUT, e);
                 }
             }
-            pending = retry;
-            if (!pending.isEmpty()) {
-                synchronized (monitor) {
-                    monitor.wait(200);
-                }
-            }
-        }
+            pending.clear();
+            pending.addAll(retry);
+            return pending.isEmpty();
+        }, TIMEOUT, Duration.ofMillis(200), () -> "cannot recreate " + pending.stream().map(NewTopic::name).toList()
+                + ": their names were still taken " + TIMEOUT + " after their deletion");
     }
 
     /** Deletes topics and waits until they are gone. */
@@ -453,20 +441,10 @@ public final class ApplicationReset {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the cluster did not answer within " + TIMEOUT, e);
         }
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        Object monitor = new Object();
-        while (true) {
+        Waiting.until(() -> {
             Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-            if (topics.stream().noneMatch(existing::contains)) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topics " + topics + " still exist " + TIMEOUT + " after their deletion");
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+            return topics.stream().noneMatch(existing::contains);
+        }, TIMEOUT, Duration.ofMillis(100), () -> "topics " + topics + " still exist " + TIMEOUT + " after their deletion");
     }
 
     private static Set<String> sources(Topology topology) {

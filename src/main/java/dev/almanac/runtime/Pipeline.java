@@ -130,7 +130,13 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // Producer batching: Kafka Streams' own linger.ms (100 ms; Almanac used to force 5) and larger
+        // batches. Every commit flushes the producer anyway, and fewer, larger batches per partition and
+        // transaction mean fewer produce retries under exactly_once_v2 (docs/performance.md).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // The record cache (shared by all stores of the instance) merges repeated writes to a key between
+        // commits; 10 MB (the default) is small for ~30 stores per application.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         if (config.queryApi().httpPort() > 0) {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());

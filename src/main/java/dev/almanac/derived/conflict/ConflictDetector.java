@@ -83,12 +83,32 @@ public final class ConflictDetector {
             latest.add(vintages.get(vintages.size() - 1));
         }
         for (int i = 1; i < latest.size(); i++) {
-            SeriesPoint prev = latest.get(i - 1);
-            SeriesPoint cur = latest.get(i);
-            if (jumps(prev, cur, def)) {
-                put(out, PERIOD_JUMP, indicator, region, prev, cur, prev.getPeriod() + " → " + cur.getPeriod() + ": "
-                        + shown(prev) + " → " + shown(cur) + String.format(" (×%.2f)", cur.getValue() / prev.getValue()));
-            }
+            out.putAll(periodJump(indicator, region, latest.get(i - 1), latest.get(i), def));
+        }
+        return out;
+    }
+
+    /**
+     * The findings within one reference period (conflicts and revision jumps among its vintages): what
+     * {@link #findings} reports for that period, computed from its vintages alone.
+     */
+    static Map<ConflictKey, Conflict> periodFindings(String indicator, String region, List<SeriesPoint> vintages,
+                                                     TableDefinition.Conflicts def) {
+        return findings(indicator, region, vintages, def);
+    }
+
+    /** The latest vintage of one period's points (greatest published, then id). */
+    static SeriesPoint latest(List<SeriesPoint> vintages) {
+        return java.util.Collections.max(vintages, VINTAGE);
+    }
+
+    /** The period jump from {@code prev} to {@code cur} (the latest vintages of consecutive periods), if it is one. */
+    static Map<ConflictKey, Conflict> periodJump(String indicator, String region, SeriesPoint prev, SeriesPoint cur,
+                                                 TableDefinition.Conflicts def) {
+        Map<ConflictKey, Conflict> out = new LinkedHashMap<>();
+        if (jumps(prev, cur, def)) {
+            put(out, PERIOD_JUMP, indicator, region, prev, cur, prev.getPeriod() + " → " + cur.getPeriod() + ": "
+                    + shown(prev) + " → " + shown(cur) + String.format(" (×%.2f)", cur.getValue() / prev.getValue()));
         }
         return out;
     }

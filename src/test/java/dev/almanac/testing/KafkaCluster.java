@@ -1,9 +1,5 @@
 package dev.almanac.testing;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -47,18 +43,6 @@ public final class KafkaCluster implements AutoCloseable {
 
     public String bootstrapServers() {
         return kit.bootstrapServers();
-    }
-
-    /** Client properties that reach the cluster (a new mutable map: callers add their own). */
-    public Map<String, Object> clientConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return config;
-    }
-
-    /** An Admin client for the cluster; the caller closes it. */
-    public Admin admin() {
-        return Admin.create(clientConfig());
     }
 
     @Override

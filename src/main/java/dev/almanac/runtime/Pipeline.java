@@ -36,8 +36,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class Pipeline implements AutoCloseable {
 
+    /**
+     * How long {@link #close()} waits for the applications to commit and leave their groups. A
+     * graceful close on a live broker takes well under a second; a broker that is gone would otherwise
+     * keep the threads waiting for the clients' default timeouts (minutes), and a stop signal must end
+     * the process within seconds (docs/reliability.md).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
+
     private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30));
+            .withTimeout(CLOSE_TIMEOUT);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final AlmanacConfig config;
@@ -67,6 +75,9 @@ public final class Pipeline implements AutoCloseable {
         this.definitions = definitions;
         this.foundation = topology(topics, publishedUpTo);
         Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
+        // A regions record that does not decode is dead-lettered instead of stopping every derived table.
+        derivedProps.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, dev.almanac.kafka.DeadLetterDeserialization.class);
+        derivedProps.put(dev.almanac.kafka.DeadLetterDeserialization.TOPIC_CONFIG, topics.rejectedRegions().name());
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
         this.derivedStreams = new KafkaStreams(derived, derivedProps);
@@ -244,11 +255,23 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Stops both applications and leaves their consumer groups, so that a restart, a reset or a
-     * rebuild with {@code --replace} right after does not wait for the session timeout.
+     * rebuild with {@code --replace} right after does not wait for the session timeout. The two close
+     * at the same time, bounded by {@link #CLOSE_TIMEOUT} together; a pending interrupt of the caller
+     * (a stop signal) is kept for afterwards rather than cutting the close short.
      */
     @Override
     public void close() {
-        derivedStreams.close(LEAVE);
+        boolean interrupted = Thread.interrupted();
+        Thread derivedClose = new Thread(() -> derivedStreams.close(LEAVE), "almanac-close-derived");
+        derivedClose.start();
         streams.close(LEAVE);
+        try {
+            derivedClose.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -21,6 +21,7 @@ import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -185,13 +186,7 @@ final class QueryBenchCommand implements Callable<Integer> {
         out.flush();
         Load load = new Load(url, queries, clients);
         long t = System.nanoTime();
-        Object monitor = new Object();
-        long until = t + idleSeconds * 1_000_000_000L;
-        while (System.nanoTime() < until) {
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+        TimeUnit.SECONDS.sleep(idleSeconds); // the phase's length: the clients keep querying meanwhile
         load.stop();
         return new Phase(name, Double.NaN, load.done.get(), load.failed.get(), (System.nanoTime() - t) / 1e9, load.latencies());
     }

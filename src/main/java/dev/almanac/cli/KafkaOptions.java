@@ -50,7 +50,7 @@ public final class KafkaOptions {
         }
         try {
             return dev.almanac.derived.definition.DerivedDefinitions.load(definitionsFile);
-        } catch (dev.almanac.derived.definition.DefinitionException | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) { // a definition error (file and line) or an unreadable file
             throw new UserException(e.getMessage(), Main.USAGE);
         }
     }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundled dataset through the foundation and then the derived tables (two drivers, as two
- * applications), rendered as the demo shows them. The rendered text is printed: the README quotes it.
+ * applications), rendered as the demo shows them. The rendered text is printed: docs/derived-tables.md quotes it.
  */
 class BundledDataDerivedTest {
 

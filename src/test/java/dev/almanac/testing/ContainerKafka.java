@@ -58,14 +58,14 @@ public final class ContainerKafka {
     }
 
     /**
-     * A Kafka container whose port 9092 is published on a fixed free host port: a restarted container
+     * A Kafka container whose port 9092 is published on a fixed free port of the host's loopback: a restarted container
      * keeps its address, so clients reconnect to the broker they knew (a dynamic port changes on restart).
      */
     public static KafkaContainer create() {
         KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("apache/kafka"))
                 .withEnv("KAFKA_HEAP_OPTS", "-Xms256m -Xmx512m")
                 .withStartupTimeout(Duration.ofMinutes(3));
-        kafka.setPortBindings(List.of(freePort() + ":9092"));
+        kafka.setPortBindings(List.of("127.0.0.1:" + freePort() + ":9092"));
         return kafka;
     }
 

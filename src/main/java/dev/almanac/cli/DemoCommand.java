@@ -3,18 +3,16 @@ package dev.almanac.cli;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.avro.ModelRegistration;
 import dev.almanac.avro.Region;
-import dev.almanac.cli.DerivedText;
-import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.DerivedKinds;
+import dev.almanac.derived.DerivedTable;
+import dev.almanac.derived.TerminalView;
 import dev.almanac.derived.definition.DerivedDefinitions;
-import dev.almanac.derived.definition.TableDefinition;
-import dev.almanac.derived.series.SeriesTopology;
-import dev.almanac.derived.share.ShareTopology;
+import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TableReader;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.region.RegionJson;
 import dev.almanac.derived.registration.RegistrationGenerator;
 import dev.almanac.derived.registration.RegistrationJson;
-import dev.almanac.derived.registration.RegistrationTopology;
 import java.nio.charset.StandardCharsets;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.broker.EmbeddedBroker;
@@ -29,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -173,36 +172,17 @@ final class DemoCommand implements Callable<Integer> {
         DerivedDefinitions defs = pipeline.definitions();
         Duration t = Duration.ofSeconds(60);
         out.printf("%nDerived tables, defined in %s (compact views; [topic] holds every row)%n", defs.source());
-        for (TableDefinition.Shares d : defs.tables(TableDefinition.Shares.class)) {
-            var rows = TableReader.read(bootstrap, ShareTopology.topic(topics, d), t).values();
-            out.printf("%n[%s]%n", ShareTopology.topic(topics, d).name());
-            out.print(DerivedText.shares(rows, 10));
-        }
-        for (TableDefinition.Periods d : defs.tables(TableDefinition.Periods.class)) {
-            var rows = TableReader.read(bootstrap, SeriesTopology.topic(topics, d), t).values();
-            out.printf("%n[%s]%n", SeriesTopology.topic(topics, d).name());
-            out.print(DerivedText.periods(rows, 10));
-        }
-        for (TableDefinition.Growth d : defs.tables(TableDefinition.Growth.class)) {
-            var rows = TableReader.read(bootstrap, SeriesTopology.topic(topics, d), t).values();
-            out.printf("%n[%s]%n", SeriesTopology.topic(topics, d).name());
-            out.print(DerivedText.growth(rows, 10));
-        }
-        for (TableDefinition.Conflicts d : defs.tables(TableDefinition.Conflicts.class)) {
-            var rows = TableReader.read(bootstrap, ConflictTopology.topic(topics, d), t).values();
-            out.printf("%n[%s]%n", ConflictTopology.topic(topics, d).name());
-            out.print(DerivedText.conflicts(rows, 10));
-        }
-        for (TableDefinition.Registrations d : defs.tables(TableDefinition.Registrations.class)) {
-            var reg = RegistrationTopology.topics(topics, d);
-            var cumulative = TableReader.read(bootstrap, reg.cumulative(), t).values();
-            var rolling = TableReader.read(bootstrap, reg.rolling(), t).values();
-            out.printf("%n[%s, %s] (from the SYNTHETIC registration stream)%n", reg.cumulative().name(), reg.rolling().name());
-            out.print(DerivedText.registrationCounts(cumulative, rolling, 8));
-            out.printf("%n[%s]%n", reg.monthly().name());
-            out.print(DerivedText.registrationMonths(TableReader.read(bootstrap, reg.monthly(), t).values(), 6));
-            out.printf("%n[%s]%n", reg.reconciliation().name());
-            out.print(DerivedText.reconciliation(TableReader.read(bootstrap, reg.reconciliation(), t).values(), 6));
+        TerminalView.TableContents contents = new TerminalView.TableContents() {
+            @Override
+            public <V> Collection<V> of(Topic<?, V> topic) {
+                return TableReader.read(bootstrap, topic, t).values();
+            }
+        };
+        for (DerivedTable<?> table : DerivedKinds.tables(defs)) {
+            for (TerminalView view : table.terminalViews(topics)) {
+                out.printf("%n%s%n", view.heading());
+                out.print(DerivedText.render(view, contents));
+            }
         }
         out.flush();
     }

@@ -1,12 +1,7 @@
 package dev.almanac.derived;
 
-import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.DerivedDefinitions;
-import dev.almanac.derived.definition.TableDefinition;
-import dev.almanac.derived.series.SeriesTopology;
-import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.derived.registration.RegistrationTopology;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,19 +23,9 @@ public final class DerivedTopology {
 
     /** Adds every table of {@code definitions} to {@code builder}. */
     public static void addTo(StreamsBuilder builder, TopicCatalogue topics, DerivedDefinitions definitions) {
-        DerivedInputs sources = new DerivedInputs(builder, topics);
-        for (TableDefinition table : definitions.tables()) {
-            if (table instanceof TableDefinition.Shares s) {
-                ShareTopology.addTo(sources, s);
-            } else if (table instanceof TableDefinition.Periods p) {
-                SeriesTopology.addTo(sources, p);
-            } else if (table instanceof TableDefinition.Growth g) {
-                SeriesTopology.addTo(sources, g);
-            } else if (table instanceof TableDefinition.Conflicts c) {
-                ConflictTopology.addTo(sources, c);
-            } else if (table instanceof TableDefinition.Registrations r) {
-                RegistrationTopology.addTo(sources, r);
-            }
+        DerivedInputs inputs = new DerivedInputs(builder, topics);
+        for (DerivedTable<?> table : DerivedKinds.tables(definitions)) {
+            table.addTo(inputs);
         }
     }
 

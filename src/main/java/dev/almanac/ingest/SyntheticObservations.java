@@ -26,6 +26,8 @@ public final class SyntheticObservations implements Iterator<String> {
     private final SplittableRandom random;
     private final long count;
     private final int regions;
+    /** 0: the default shape (random series, periods and vintages); otherwise that many long series. */
+    private final int longSeries;
     private long produced;
 
     /**
@@ -34,10 +36,28 @@ public final class SyntheticObservations implements Iterator<String> {
      * @param seed random seed: the same seed gives the same lines
      */
     public SyntheticObservations(long count, int regions, long seed) {
+        this(count, regions, seed, 0);
+    }
+
+    private SyntheticObservations(long count, int regions, long seed, int longSeries) {
         this.count = count;
         this.regions = Math.max(1, regions);
         this.random = new SplittableRandom(seed);
+        this.longSeries = longSeries;
     }
+
+    /**
+     * Few long series instead of many short ones: {@code series} monthly series (indicator × district)
+     * sharing {@code count} lines, each month published in {@link #LONG_SERIES_VINTAGES} vintages, series
+     * interleaved. With 200 series and 200,000 lines each series holds 1,000 observations over 250
+     * months: the shape that shows whether a per-record cost grows with a series' history.
+     */
+    public static SyntheticObservations longSeries(long count, int series, long seed) {
+        return new SyntheticObservations(count, Math.max(1, (series + INDICATORS.length - 1) / INDICATORS.length), seed, Math.max(1, series));
+    }
+
+    /** Vintages of each month in {@link #longSeries}. */
+    public static final int LONG_SERIES_VINTAGES = 4;
 
     /** The region hierarchy the synthetic observations use: country SY, cities SY-Cnnn, districts SY-Cnnn-Dnnn. */
     public static java.util.List<dev.almanac.avro.Region> regions(int districts) {
@@ -65,6 +85,9 @@ public final class SyntheticObservations implements Iterator<String> {
             throw new NoSuchElementException();
         }
         long n = produced++;
+        if (longSeries > 0) {
+            return longSeriesLine(n);
+        }
         int i = random.nextInt(INDICATORS.length);
         int district = random.nextInt(regions);
         String region = String.format("SY-C%03d-D%03d", district / 10, district % 10);
@@ -75,6 +98,27 @@ public final class SyntheticObservations implements Iterator<String> {
         if (!published.isBefore(LATEST_PUBLICATION)) {
             published = LATEST_PUBLICATION.minusDays(random.nextInt(300));
         }
+        return line(n, i, region, period, published);
+    }
+
+    private String longSeriesLine(long n) {
+        int s = (int) (n % longSeries);
+        long k = n / longSeries;
+        int i = s % INDICATORS.length;
+        int district = s / INDICATORS.length;
+        String region = String.format("SY-C%03d-D%03d", district / 10, district % 10);
+        int month = (int) (k / LONG_SERIES_VINTAGES);
+        int vintage = (int) (k % LONG_SERIES_VINTAGES);
+        LocalDate start = LocalDate.of(1980, 1, 1).plusMonths(month);
+        String period = String.format("%04d-%02d", start.getYear(), start.getMonthValue());
+        LocalDate published = start.plusMonths(1).plusDays(14 + 90L * vintage + random.nextInt(10));
+        if (!published.isBefore(LATEST_PUBLICATION)) {
+            published = LATEST_PUBLICATION.minusDays(LONG_SERIES_VINTAGES - vintage);
+        }
+        return line(n, i, region, period, published);
+    }
+
+    private String line(long n, int i, String region, String period, LocalDate published) {
         ObjectNode o = mapper.createObjectNode();
         o.put("id", "syn-" + n);
         o.put("indicator", INDICATORS[i]);

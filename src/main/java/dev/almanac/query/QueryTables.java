@@ -1,23 +1,14 @@
 package dev.almanac.query;
 
-import dev.almanac.avro.Conflict;
-import dev.almanac.avro.DerivedPeriodValue;
-import dev.almanac.avro.GrowthRate;
 import dev.almanac.avro.Region;
-import dev.almanac.avro.RegistrationCount;
-import dev.almanac.avro.RegistrationReconciliation;
-import dev.almanac.avro.RegistrationRolling;
-import dev.almanac.avro.ShareOfParent;
 import dev.almanac.derived.DerivedTopics;
 import dev.almanac.derived.DerivedInputs;
-import dev.almanac.derived.conflict.ConflictTopology;
+import dev.almanac.derived.DerivedKinds;
+import dev.almanac.derived.DerivedTable;
+import dev.almanac.derived.QueryableStore;
 import dev.almanac.derived.definition.DerivedDefinitions;
-import dev.almanac.derived.definition.TableDefinition;
-import dev.almanac.derived.series.SeriesTopology;
-import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.derived.registration.RegistrationTopology;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -62,28 +53,9 @@ public final class QueryTables {
         Resolver r = new Resolver(registry, description, external, derivedApplicationId);
         r.add("regions", "the region hierarchy (code, parent, names, kind), as loaded into the regions topic",
                 DerivedInputs.REGIONS_STORE, Region.class, Optional.of(topics.regions()));
-        for (TableDefinition t : definitions.tables()) {
-            String n = sqlName(t.name());
-            if (t instanceof TableDefinition.Shares s) {
-                r.add(n, "share of the parent region: 100 × value(region) / value(parent), per indicator and period",
-                        ShareTopology.store(s), ShareOfParent.class, Optional.of(ShareTopology.topic(topics, s)));
-            } else if (t instanceof TableDefinition.Periods p) {
-                r.add(n, "periods de-cumulated from cumulative reports (2025-Q3 = 2025-Q1..Q3 − 2025-H1)",
-                        SeriesTopology.store(p), DerivedPeriodValue.class, Optional.of(SeriesTopology.topic(topics, p)));
-            } else if (t instanceof TableDefinition.Growth g) {
-                r.add(n, "year-over-year growth in percent from the latest values",
-                        SeriesTopology.store(g), GrowthRate.class, Optional.of(SeriesTopology.topic(topics, g)));
-            } else if (t instanceof TableDefinition.Conflicts c) {
-                r.add(n, "conflicting observations, revision jumps and period jumps",
-                        ConflictTopology.store(c), Conflict.class, Optional.of(ConflictTopology.topic(topics, c)));
-            } else if (t instanceof TableDefinition.Registrations g) {
-                var out = RegistrationTopology.topics(topics, g);
-                r.add(n + "_cumulative", "distinct model registrations per region, rolled up over its descendants",
-                        RegistrationTopology.cumulativeStore(g), RegistrationCount.class, Optional.of(out.cumulative()));
-                r.add(n + "_rolling", "registrations in the rolling window up to the newest registration date, rolled up",
-                        RegistrationTopology.rollingStore(g), RegistrationRolling.class, Optional.of(out.rolling()));
-                r.add(n + "_reconciliation", "reported registration totals against counted registrations",
-                        RegistrationTopology.reconciliationStore(g), RegistrationReconciliation.class, Optional.of(out.reconciliation()));
+        for (DerivedTable<?> t : DerivedKinds.tables(definitions)) {
+            for (QueryableStore q : t.queryableStores(topics)) {
+                r.add(sqlName(t.name()) + q.nameSuffix(), q.doc(), q.store(), q.valueType(), Optional.of(q.changes()));
             }
         }
         return registry;

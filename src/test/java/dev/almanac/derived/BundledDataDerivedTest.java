@@ -13,21 +13,22 @@ import dev.almanac.avro.Region;
 import dev.almanac.avro.RegistrationCount;
 import dev.almanac.avro.RegistrationMonth;
 import dev.almanac.avro.RegistrationReconciliation;
-import dev.almanac.avro.RegistrationRolling;
 import dev.almanac.avro.ShareOfParent;
 import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.TableDefinition;
-import dev.almanac.derived.series.SeriesTopology;
 import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.region.RegionJson;
 import dev.almanac.derived.registration.RegistrationGenerator;
 import dev.almanac.derived.registration.RegistrationJson;
 import dev.almanac.derived.registration.RegistrationTopology;
+import dev.almanac.kafka.Topic;
 import dev.almanac.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -72,30 +73,45 @@ class BundledDataDerivedTest {
                             .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
             generated.forEach(r -> d.registrationJson(RegistrationJson.toJson(r)));
 
+            // Each output topic read once into a table; the views and the assertions share it.
+            Map<String, Map<?, ?>> tables = new HashMap<>();
+            TerminalView.TableContents contents = new TerminalView.TableContents() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <V> Collection<V> of(Topic<?, V> topic) {
+                    return (Collection<V>) tables.computeIfAbsent(topic.name(), n -> DerivedDriver.table(d.output(topic))).values();
+                }
+            };
+            StringBuilder rendered = new StringBuilder();
+            for (DerivedTable<?> table : DerivedKinds.tables(d.definitions)) {
+                for (TerminalView view : table.terminalViews(d.topics)) {
+                    rendered.append(view.heading()).append('\n').append(DerivedText.render(view, contents)).append('\n');
+                }
+            }
+            String text = rendered.toString();
             var defs = d.definitions;
-            Map<ObservationKey, ShareOfParent> shares = DerivedDriver.table(d.output(ShareTopology.topic(d.topics, defs.tables(TableDefinition.Shares.class).get(0))));
-            var periods = DerivedDriver.table(d.output(SeriesTopology.topic(d.topics, defs.tables(TableDefinition.Periods.class).get(0))));
-            var growth = DerivedDriver.table(d.output(SeriesTopology.topic(d.topics, defs.tables(TableDefinition.Growth.class).get(0))));
-            Map<ConflictKey, Conflict> conflicts = DerivedDriver.table(d.output(ConflictTopology.topic(d.topics, defs.tables(TableDefinition.Conflicts.class).get(0))));
             var reg = RegistrationTopology.topics(d.topics, defs.registrations().orElseThrow());
-            Map<String, RegistrationCount> cumulative = DerivedDriver.table(d.output(reg.cumulative()));
-            Map<String, RegistrationRolling> rolling = DerivedDriver.table(d.output(reg.rolling()));
-            var monthly = DerivedDriver.table(d.output(reg.monthly()));
-            Map<ObservationKey, RegistrationReconciliation> reconciliation = DerivedDriver.table(d.output(reg.reconciliation()));
+            Map<ObservationKey, ShareOfParent> shares = table(tables, ShareTopology.topic(d.topics, defs.tables(TableDefinition.Shares.class).get(0)));
+            Map<ConflictKey, Conflict> conflicts = table(tables, ConflictTopology.topic(d.topics, defs.tables(TableDefinition.Conflicts.class).get(0)));
+            Map<String, RegistrationCount> cumulative = table(tables, reg.cumulative());
+            Map<?, RegistrationMonth> monthly = table(tables, reg.monthly());
+            Map<ObservationKey, RegistrationReconciliation> reconciliation = table(tables, reg.reconciliation());
 
-            String text = String.join("\n", DerivedText.shares(shares.values(), 10), DerivedText.periods(periods.values(), 10),
-                    DerivedText.growth(growth.values(), 10), DerivedText.conflicts(conflicts.values(), 10),
-                    DerivedText.registrationCounts(cumulative.values(), rolling.values(), 8),
-                    DerivedText.registrationMonths(monthly.values(), 5), DerivedText.reconciliation(reconciliation.values(), 5));
             System.out.println(text);
 
             assertEquals(100 * 1.88 / 5.67, shares.get(new ObservationKey("gdp", "CN-SH-PD", "2025")).getValue(), 1e-9);
             assertTrue(text.contains("CN-SH-PD  CN-SH  2025    ~33.16 %"), text);
+            assertTrue(text.contains("Reported vs counted registrations (3)"), text);
             assertTrue(conflicts.values().stream().anyMatch(c -> c.getIndicator().equals("national_key_labs")));
             assertEquals(209, reconciliation.get(new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-31")).getCounted());
             assertEquals(627, cumulative.get("CN").getCount());
             assertEquals(627, monthly.values().stream().mapToLong(RegistrationMonth::getCount).sum(),
                     "the generator stays within the grace period: no registration misses its month");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Map<K, V> table(Map<String, Map<?, ?>> tables, Topic<K, V> topic) {
+        return (Map<K, V>) tables.get(topic.name());
     }
 }

@@ -10,6 +10,7 @@ import dev.almanac.avro.Qualifier;
 import dev.almanac.derived.conflict.ConflictDetector;
 import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.SeriesPoints;
 import java.util.Map;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -139,5 +140,65 @@ class ConflictTopologyTest {
             other.valid(a);
             assertEquals(DerivedDriver.table(conflicts), DerivedDriver.table(out));
         }
+    }
+
+    @Test
+    void shouldMatchTheWholeSeriesFindingsForAnyArrivalOrderOfALongSeries() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        java.util.List<dev.almanac.avro.IndicatorObservation> all = new java.util.ArrayList<>();
+        int n = 0;
+        for (int month = 0; month < 120; month++) {
+            String period = String.format("%04d-%02d", 2010 + month / 12, 1 + month % 12);
+            int vintages = 1 + random.nextInt(4);
+            for (int v = 0; v < vintages; v++) {
+                // values that sometimes jump (×1.5) and sometimes disagree within the window
+                double value = 100 * (random.nextInt(5) == 0 ? 2 : 1) + random.nextInt(3);
+                String published = java.time.LocalDate.of(2010 + month / 12, 1 + month % 12, 1).plusMonths(1)
+                        .plusDays(random.nextInt(3) * 20L + v).toString();
+                String unit = random.nextInt(40) == 0 ? "percent" : "count";
+                all.add(obs("o" + n++, "long_count", "CN-BJ", period, value, unit,
+                        random.nextInt(6) == 0 ? Qualifier.approx : Qualifier.exact, published));
+            }
+        }
+        java.util.List<dev.almanac.avro.SeriesPoint> points = all.stream().map(SeriesPoints::of).toList();
+        Map<ConflictKey, Conflict> expected = ConflictDetector.findings("long_count", "CN-BJ", points, def);
+        assertTrue(expected.size() > 20, "the series has findings of every kind to compare: " + expected.size());
+
+        for (int shuffle = 0; shuffle < 3; shuffle++) {
+            java.util.List<dev.almanac.avro.IndicatorObservation> order = new java.util.ArrayList<>(all);
+            java.util.Collections.shuffle(order, new java.util.Random(shuffle));
+            if (shuffle == 0) {
+                order = all; // in publication order per period, periods oldest first
+            }
+            try (DerivedDriver other = new DerivedDriver()) {
+                var out = other.output(ConflictTopology.topic(other.topics, def));
+                order.forEach(other::valid);
+                assertEquals(new java.util.HashMap<>(expected), new java.util.HashMap<>(DerivedDriver.table(out)), "arrival order " + shuffle);
+                java.util.Map<ConflictKey, Conflict> stored = new java.util.HashMap<>();
+                other.driver.<ConflictKey, Conflict>getKeyValueStore(ConflictTopology.store(def)).all()
+                        .forEachRemaining(kv -> stored.put(kv.key, kv.value));
+                assertEquals(new java.util.HashMap<>(expected), stored, "queryable store, arrival order " + shuffle);
+            }
+        }
+    }
+
+    @Test
+    void shouldRepointThePeriodJumpWhenTheLatestVintageOfThePreviousPeriodChanges() {
+        d.valid(obs("a", "x_count", "CN", "2020", 100, "count", Qualifier.exact, "2021-01-10"));
+        d.valid(obs("b", "x_count", "CN", "2021", 200, "count", Qualifier.exact, "2022-01-10"));
+        Map<ConflictKey, Conflict> table = DerivedDriver.table(conflicts);
+        assertEquals(1, table.size());
+        assertEquals(ConflictDetector.PERIOD_JUMP, table.keySet().iterator().next().getKind());
+        // a later vintage of 2020 revises it close to 2021: the jump into 2021 no longer holds
+        d.valid(obs("a2", "x_count", "CN", "2020", 190, "count", Qualifier.exact, "2022-06-10"));
+        for (var r : conflicts.readRecordsToList()) {
+            if (r.value() == null) {
+                table.remove(r.key());
+            } else {
+                table.put(r.key(), r.value());
+            }
+        }
+        assertEquals(1, table.size());
+        assertEquals(ConflictDetector.REVISION_JUMP, table.keySet().iterator().next().getKind());
     }
 }

@@ -17,7 +17,9 @@ import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,10 +61,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--foundation-only", description = "Skip the full-pipeline stage.")
     boolean foundationOnly;
 
+    @Option(names = "--long-series", paramLabel = "SERIES", arity = "0..1", fallbackValue = "200",
+            description = {"Few long series instead of many short ones: SERIES monthly series (default when given: ${FALLBACK-VALUE})",
+                "sharing the events, 4 vintages a month (200 series x 1,000 observations with --events 200000)."})
+    Integer longSeries;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1) {
             throw new UserException("--events must be at least 1", Main.USAGE);
+        }
+        if (longSeries != null && longSeries < 1) {
+            throw new UserException("--long-series must be at least 1", Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench")) {
@@ -78,52 +88,75 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("produced %,d observations (%,.0f records/s)%n", events, produceRate);
             out.flush();
 
-            double consumeRate = events / timeRawConsumer(bootstrap, foundationTopics.rawObservations().name());
+            double consumeRate = rawConsumerRate(bootstrap, foundationTopics.rawObservations().name(), events);
             out.printf("raw consumer: %,.0f records/s%n", consumeRate);
             out.flush();
 
             double foundationRate;
+            StageMetrics.Result foundationFigures;
             try (KafkaStreams streams = new KafkaStreams(Pipeline.topology(foundationTopics), Pipeline.streamsProperties(foundationConfig));
                  CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 streams.start();
                 awaitRunning(streams);
-                long t = System.nanoTime();
-                settle.await(foundationConfig.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
-                foundationRate = events / secondsSince(t);
+                try (StageMetrics metrics = new StageMetrics(Map.of("foundation", streams))) {
+                    long t = System.nanoTime();
+                    settle.await(foundationConfig.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
+                    foundationRate = events / secondsSince(t);
+                    foundationFigures = metrics.finish(events, foundationConfig.stateDir().resolve(foundationConfig.applicationId()));
+                }
             }
             out.printf("foundation: %,.0f records/s%n", foundationRate);
             out.flush();
 
             Double fullRate = null;
+            StageMetrics.Result fullFigures = null;
             if (!foundationOnly) {
                 AlmanacConfig fullConfig = base.withTopicPrefix("bench-" + runId + "-p").withApplicationId("bench-" + runId + "-p");
                 TopicCatalogue fullTopics = TopicCatalogue.create(fullConfig.topicPrefix(), serdes);
                 try (Pipeline pipeline = new Pipeline(fullConfig, fullTopics)) {
                     produce(bootstrap, fullConfig, fullTopics, pipeline);
                     pipeline.start(Duration.ofSeconds(120));
-                    long t = System.nanoTime();
-                    pipeline.awaitSettled(Duration.ofMinutes(30));
-                    fullRate = events / secondsSince(t);
+                    Map<String, KafkaStreams> apps = new LinkedHashMap<>();
+                    apps.put("foundation", pipeline.streams());
+                    apps.put("derived", pipeline.derivedStreams());
+                    try (StageMetrics metrics = new StageMetrics(apps)) {
+                        long t = System.nanoTime();
+                        pipeline.awaitSettled(Duration.ofMinutes(30));
+                        fullRate = events / secondsSince(t);
+                        fullFigures = metrics.finish(events, fullConfig.stateDir());
+                    }
                     if (pipeline.validationCounts().read() != events) {
                         throw new IllegalStateException("pipeline read " + pipeline.validationCounts().read() + " of " + events);
                     }
                 }
             }
 
-            out.printf("%nalmanac bench: %,d synthetic observations over %d districts, %d partitions, %s, %s broker, %d cores%n",
-                    events, DISTRICTS, base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
+            out.printf("%nalmanac bench: %,d synthetic observations %s, %d partitions, %s, %s broker, %d cores%n",
+                    events, shape(), base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     workspace.brokerKind(), Runtime.getRuntime().availableProcessors());
-            TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "ratio to foundation"));
-            table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), ""));
-            table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", ""));
-            table.add(List.of("foundation: validation + latest + current", rate(foundationRate), ratio(foundationRate, consumeRate), "1.000"));
+            TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "ratio to foundation",
+                    "Kafka writes per input", "stream CPU µs/record", "broker CPU µs/record"));
+            table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), "", "", "", ""));
+            table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", "", "", "", ""));
+            table.add(stageRow("foundation: validation + latest + current", foundationRate, consumeRate, foundationRate, foundationFigures));
             if (fullRate != null) {
-                table.add(List.of("full pipeline: foundation + all derived tables", rate(fullRate), ratio(fullRate, consumeRate),
-                        ratio(fullRate, foundationRate)));
+                table.add(stageRow("full pipeline: foundation + all derived tables", fullRate, consumeRate, foundationRate, fullFigures));
             }
             out.print(table.render());
             out.println("(a stage's time runs from its applications reaching RUNNING until every input record is processed and committed;"
-                    + " the consumer reads with assign(), without a group)");
+                    + " the consumer reads with assign(), without a group, in repeated passes for at least 2 s;"
+                    + " writes: records sent by the stage's producers (outputs, changelogs, repartition topics) per input record;"
+                    + " CPU: stream threads, and the embedded broker process, per input record)");
+            out.println();
+            TextTable threads = new TextTable(List.of("stage / application", "process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio",
+                    "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
+            threadRows(threads, "foundation", foundationFigures);
+            if (fullFigures != null) {
+                threadRows(threads, "full pipeline", fullFigures);
+            }
+            out.print(threads.render());
+            out.println("(stream-thread time ratios sampled every " + StageMetrics.SAMPLE.toMillis() + " ms and averaged over the stage;"
+                    + " RocksDB figures at the end of the stage; state on disk: the stage's whole state directory)");
             out.flush();
             return 0;
         }
@@ -137,7 +170,8 @@ public final class BenchCommand implements Callable<Integer> {
         RegionsCommand.send(bootstrap, topics, SyntheticObservations.regions(DISTRICTS));
         long t = System.nanoTime();
         try (RawProducer producer = new RawProducer(bootstrap)) {
-            SyntheticObservations gen = new SyntheticObservations(events, DISTRICTS, seed);
+            SyntheticObservations gen = longSeries == null ? new SyntheticObservations(events, DISTRICTS, seed)
+                    : SyntheticObservations.longSeries(events, longSeries, seed);
             while (gen.hasNext()) {
                 producer.sendLine(topics.rawObservations().name(), gen.next());
             }
@@ -146,23 +180,62 @@ public final class BenchCommand implements Callable<Integer> {
         return events / secondsSince(t);
     }
 
-    private double timeRawConsumer(String bootstrap, String topic) {
+    private String shape() {
+        return longSeries == null ? "over " + DISTRICTS + " districts (many short series)"
+                : String.format("in %d long monthly series (%,d observations each)", longSeries, events / longSeries);
+    }
+
+    private static List<String> stageRow(String stage, double rate, double baseline, double foundationRate, StageMetrics.Result f) {
+        return List.of(stage, rate(rate), ratio(rate, baseline), ratio(rate, foundationRate), String.format("%.2f", f.writesPerInput()),
+                String.format("%.0f", f.streamCpuMicrosPerRecord()),
+                Double.isNaN(f.brokerCpuMicrosPerRecord()) ? "n/a" : String.format("%.0f", f.brokerCpuMicrosPerRecord()));
+    }
+
+    private static void threadRows(TextTable table, String stage, StageMetrics.Result f) {
+        for (Map.Entry<String, StageMetrics.AppFigures> app : f.apps().entrySet()) {
+            StageMetrics.AppFigures a = app.getValue();
+            List<String> row = new java.util.ArrayList<>();
+            row.add(stage + " / " + app.getKey());
+            for (String r : StageMetrics.RATIOS) {
+                Double v = a.ratios().get(r);
+                row.add(v == null || v.isNaN() ? "n/a" : String.format("%.3f", v));
+            }
+            row.add(String.format("%,d", a.recordsSent()));
+            row.add(String.format("%,d", a.retries()));
+            row.add(String.format("%,d", a.errors()));
+            row.add(Integer.toString(a.rocksdbStores()));
+            row.add(String.format("%.1f", a.memtableBytes() / 1e6));
+            row.add(String.format("%.1f", a.blockCacheBytes() / 1e6));
+            row.add(app.getKey().equals(f.apps().keySet().iterator().next()) ? String.format("%.1f", f.stateBytes() / 1e6) : "");
+            table.add(row);
+        }
+    }
+
+    /**
+     * Records/s of a plain consumer reading the topic from the beginning, in repeated passes until two
+     * seconds have passed, so the baseline is not a single tenth of a second.
+     */
+    static double rawConsumerRate(String bootstrap, String topic, long records) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        long seen = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            long total = 0;
             long t = System.nanoTime();
-            while (seen < events) {
-                seen += consumer.poll(Duration.ofMillis(500)).count();
-            }
-            return secondsSince(t);
+            do {
+                consumer.seekToBeginning(partitions);
+                long seen = 0;
+                while (seen < records) {
+                    seen += consumer.poll(Duration.ofMillis(500)).count();
+                }
+                total += seen;
+            } while (secondsSince(t) < 2);
+            return total / secondsSince(t);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.almanac.derived.conflict;
 
 import dev.almanac.avro.Conflict;
 import dev.almanac.avro.ConflictKey;
-import dev.almanac.avro.Qualifier;
 import dev.almanac.avro.SeriesPoint;
+import dev.almanac.derived.AdmittedValues;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.observation.Period;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code conflict}: two observations of the same period published at most {@code window} apart
- *       whose admitted intervals do not overlap (see {@link #interval}); or whose units differ.</li>
+ *       whose admitted intervals do not overlap (see {@link AdmittedValues#interval}); or whose units differ.</li>
  *   <li>{@code revision_jump}: consecutive vintages of the same period whose values differ by
  *       {@code jump_factor} or more, either way.</li>
  *   <li>{@code period_jump}: the latest values of consecutive periods differing by {@code jump_factor}
@@ -36,33 +36,6 @@ public final class ConflictDetector {
     static final Comparator<SeriesPoint> VINTAGE = Comparator.comparing(SeriesPoint::getPublished).thenComparing(SeriesPoint::getId);
 
     private ConflictDetector() {
-    }
-
-    /** Closed interval of values an observation admits; infinite ends for one-sided bounds. */
-    public record Interval(double low, double high) {
-        boolean overlaps(Interval o) {
-            return low <= o.high && o.low <= high;
-        }
-    }
-
-    /**
-     * The values a figure admits given its qualifier: exact v ± exact·|v| (rounding), approx
-     * v ± approx·|v|, estimate v ± estimate·|v|, more_than [v − exact·|v|, ∞), less_than (−∞, v + exact·|v|].
-     */
-    public static Interval interval(double v, Qualifier q, TableDefinition.Tolerance t) {
-        double a = Math.abs(v);
-        return switch (q) {
-            case exact -> new Interval(v - t.exact() * a, v + t.exact() * a);
-            case approx -> new Interval(v - t.approx() * a, v + t.approx() * a);
-            case estimate -> new Interval(v - t.estimate() * a, v + t.estimate() * a);
-            case more_than -> new Interval(v - t.exact() * a, Double.POSITIVE_INFINITY);
-            case less_than -> new Interval(Double.NEGATIVE_INFINITY, v + t.exact() * a);
-        };
-    }
-
-    /** Whether two figures (same unit) cannot both be right. */
-    public static boolean incompatible(double a, Qualifier qa, double b, Qualifier qb, TableDefinition.Tolerance t) {
-        return !interval(a, qa, t).overlaps(interval(b, qb, t));
     }
 
     /** The change factor between two values (≥ 1), or 0 when either is zero or their signs differ. */
@@ -94,7 +67,7 @@ public final class ConflictDetector {
                     }
                     if (!a.getUnit().equals(b.getUnit())) {
                         put(out, CONFLICT, indicator, region, a, b, "units differ: " + a.getUnit() + " and " + b.getUnit());
-                    } else if (incompatible(a.getValue(), a.getQualifier(), b.getValue(), b.getQualifier(), def.tolerance())) {
+                    } else if (AdmittedValues.incompatible(a.getValue(), a.getQualifier(), b.getValue(), b.getQualifier(), def.tolerance())) {
                         put(out, CONFLICT, indicator, region, a, b, "published " + days(a, b) + " apart, "
                                 + shown(a) + " and " + shown(b) + " cannot both hold");
                     }
@@ -110,12 +83,32 @@ public final class ConflictDetector {
             latest.add(vintages.get(vintages.size() - 1));
         }
         for (int i = 1; i < latest.size(); i++) {
-            SeriesPoint prev = latest.get(i - 1);
-            SeriesPoint cur = latest.get(i);
-            if (jumps(prev, cur, def)) {
-                put(out, PERIOD_JUMP, indicator, region, prev, cur, prev.getPeriod() + " → " + cur.getPeriod() + ": "
-                        + shown(prev) + " → " + shown(cur) + String.format(" (×%.2f)", cur.getValue() / prev.getValue()));
-            }
+            out.putAll(periodJump(indicator, region, latest.get(i - 1), latest.get(i), def));
+        }
+        return out;
+    }
+
+    /**
+     * The findings within one reference period (conflicts and revision jumps among its vintages): what
+     * {@link #findings} reports for that period, computed from its vintages alone.
+     */
+    static Map<ConflictKey, Conflict> periodFindings(String indicator, String region, List<SeriesPoint> vintages,
+                                                     TableDefinition.Conflicts def) {
+        return findings(indicator, region, vintages, def);
+    }
+
+    /** The latest vintage of one period's points (greatest published, then id). */
+    static SeriesPoint latest(List<SeriesPoint> vintages) {
+        return java.util.Collections.max(vintages, VINTAGE);
+    }
+
+    /** The period jump from {@code prev} to {@code cur} (the latest vintages of consecutive periods), if it is one. */
+    static Map<ConflictKey, Conflict> periodJump(String indicator, String region, SeriesPoint prev, SeriesPoint cur,
+                                                 TableDefinition.Conflicts def) {
+        Map<ConflictKey, Conflict> out = new LinkedHashMap<>();
+        if (jumps(prev, cur, def)) {
+            put(out, PERIOD_JUMP, indicator, region, prev, cur, prev.getPeriod() + " → " + cur.getPeriod() + ": "
+                    + shown(prev) + " → " + shown(cur) + String.format(" (×%.2f)", cur.getValue() / prev.getValue()));
         }
         return out;
     }

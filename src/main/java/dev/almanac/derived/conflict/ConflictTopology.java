@@ -3,11 +3,11 @@ package dev.almanac.derived.conflict;
 import dev.almanac.avro.Conflict;
 import dev.almanac.avro.ConflictKey;
 import dev.almanac.avro.ConflictState;
-import dev.almanac.avro.SeriesKey;
 import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -33,19 +33,23 @@ public final class ConflictTopology {
         return def.name() + "-store";
     }
 
-    static String seriesStore(TableDefinition.Conflicts def) {
-        return def.name() + "-series-store";
+    /**
+     * Per-period state: (indicator, region, frequency, period) → that period's vintages and the findings
+     * it owns, keyed so that a series' periods sort in period order (see {@link ConflictProcessor}).
+     */
+    static String periodsStore(TableDefinition.Conflicts def) {
+        return def.name() + "-periods-store";
     }
 
     public static void addTo(DerivedInputs sources, TableDefinition.Conflicts def) {
         TopicCatalogue topics = sources.topics();
         Topic<ConflictKey, Conflict> out = topic(topics, def);
-        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seriesStore(def)),
-                topics.serdes().specific(SeriesKey.class, true), topics.serdes().specific(ConflictState.class, false)));
+        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(periodsStore(def)),
+                Serdes.String(), topics.serdes().specific(ConflictState.class, false)).withCachingEnabled());
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
                 out.keySerde(), out.valueSerde()));
         sources.valid()
-                .process(() -> new ConflictProcessor(def), Named.as(def.name() + "-detect"), seriesStore(def), store(def))
+                .process(() -> new ConflictProcessor(def), Named.as(def.name() + "-detect"), periodsStore(def), store(def))
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(def.name() + "-sink"));
     }
 }

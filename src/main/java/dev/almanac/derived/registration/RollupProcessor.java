@@ -7,7 +7,7 @@ import dev.almanac.avro.RegistrationDay;
 import dev.almanac.avro.RegistrationReconciliation;
 import dev.almanac.avro.RegistrationRolling;
 import dev.almanac.avro.RollupInput;
-import dev.almanac.derived.conflict.ConflictDetector;
+import dev.almanac.derived.AdmittedValues;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.observation.Period;
 import dev.almanac.region.RegionHierarchy;
@@ -284,7 +284,7 @@ final class RollupProcessor implements Processor<String, RollupInput, Object, Ro
                 .setCounted(counted)
                 .setCountedPublished(countedPublished == 0 ? null : Instant.ofEpochMilli(countedPublished))
                 .setDifference(counted - o.getValue())
-                .setConsistent(!ConflictDetector.incompatible(counted, dev.almanac.avro.Qualifier.exact,
+                .setConsistent(!AdmittedValues.incompatible(counted, dev.almanac.avro.Qualifier.exact,
                         o.getValue(), o.getQualifier(), RECONCILE_TOLERANCE))
                 .setNewer(newer)
                 .build();

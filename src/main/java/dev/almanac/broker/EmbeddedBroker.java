@@ -179,7 +179,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** Stops the broker cleanly (SIGTERM, then a forced kill after 30 s). */
+    /**
+     * Stops the broker cleanly: SIGTERM, then a forced kill after {@link #STOP_TIMEOUT} (a controlled
+     * shutdown of this single node takes a few seconds; the stop bound of {@code demo} leaves no more).
+     * A pending interrupt of the caller (a stop signal) is kept for afterwards, not taken as a reason to
+     * kill the broker at once.
+     */
     @Override
     public void close() {
         try {
@@ -190,15 +195,27 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
         process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** How long {@link #close()} waits for the broker to stop by itself. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
+
+    /** Kills the broker's JVM at once (SIGKILL): the last resort when closing cannot wait any longer. */
+    public void kill() {
+        process.destroyForcibly();
     }
 
     private static int freePort() throws IOException {

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
             "Starts an embedded Kafka broker (KRaft, loopback), runs the pipeline, replays the bundled dataset",
-            "and prints the tables; then keeps running until Ctrl-C.",
+            "and prints a summary of the tables (--tables: every row) and the dashboard's address; then keeps running until Ctrl-C.",
             "The broker's data stays in <home>/broker and is reused by the next run (the replayed observations",
             "are then read again: the tables do not change, the counts grow); --fresh deletes it and the local",
             "state first. <home> is $ALMANAC_HOME, else .almanac/ in the repository."})
@@ -65,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Print the tables and exit instead of running until Ctrl-C.")
     boolean once;
 
+    @Option(names = "--tables", description = "Print every table in full (latest, current and each derived table) instead of a summary.")
+    boolean tables;
+
     @Option(names = "--fresh", description = "Start from an empty broker and empty local state.")
     boolean fresh;
 
@@ -82,66 +84,74 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         out.printf("Starting the embedded Kafka broker (KRaft) in %s%s ...%n", Home.brokerDir(), fresh ? " (fresh)" : "");
         out.flush();
-        try (EmbeddedBroker broker = EmbeddedBroker.start(Home.brokerDir(), fresh, Duration.ofSeconds(90))) {
-            out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
-            var config = kafka.config(broker.bootstrapServers()).withQueryApi(queryApi.config(true));
-            CountDownLatch stop = new CountDownLatch(1);
-            try (RegistryConnection registry = kafka.openRegistry(config, true);
-                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
-                 QueryApiProcess api = QueryApiProcess.start(pipeline)) {
-                TopicCatalogue topics = pipeline.topics();
-                out.printf("Schema registry: %s%n", registry.describe());
-                Thread hook = new Thread(() -> {
-                    stop.countDown();
-                    api.close();
-                    pipeline.close();
-                    broker.close();
-                }, "almanac-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                pipeline.start(Duration.ofSeconds(120));
-                out.printf("Pipeline running (%s), application id %s, topics %s.*%n",
-                        config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", config.applicationId(), config.topicPrefix());
-                ValidationCounts before = pipeline.validationCounts();
-                long t1 = System.nanoTime();
-                List<Region> regions = RegionJson.parseAll(FileLines.read(dataDir.resolve("regions.jsonl")));
-                RegionsCommand.send(broker.bootstrapServers(), topics, regions);
-                List<String> lines = FileLines.read(observations);
-                List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(
-                        SYNTHETIC_REGISTRATIONS, 42, RegistrationGenerator.anchors(
-                                lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
-                try (RawProducer producer = new RawProducer(broker.bootstrapServers())) {
-                    for (String line : lines) {
-                        producer.sendLine(topics.rawObservations().name(), line);
+        // Closed in reverse order (query API, pipeline, registry, broker), then the stop hook is released: see GracefulStop.
+        try (GracefulStop stop = GracefulStop.install()) {
+            try (EmbeddedBroker broker = EmbeddedBroker.start(Home.brokerDir(), fresh, Duration.ofSeconds(90))) {
+                out.printf("Broker up at %s after %.1f s%n", broker.bootstrapServers(), seconds(t0));
+                var config = kafka.config(broker.bootstrapServers()).withQueryApi(queryApi.config(true));
+                // A broker that outlived us would hold its ports and directory: killed if closing overruns.
+                stop.onTimeout(broker::kill);
+                try (RegistryConnection registry = kafka.openRegistry(config, true);
+                     Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
+                     QueryApiProcess api = QueryApiProcess.start(pipeline);
+                     AutoCloseable interruptCleared = stop::clearInterrupt) {
+                    TopicCatalogue topics = pipeline.topics();
+                    out.printf("Schema registry: %s%n", registry.describe());
+                    pipeline.start(Duration.ofSeconds(120));
+                    out.printf("Pipeline running (%s), application id %s, topics %s.*%n",
+                            config.exactlyOnce() ? "exactly_once_v2" : "at_least_once", config.applicationId(), config.topicPrefix());
+                    ValidationCounts before = pipeline.validationCounts();
+                    long t1 = System.nanoTime();
+                    List<Region> regions = RegionJson.parseAll(FileLines.read(dataDir.resolve("regions.jsonl")));
+                    RegionsCommand.send(broker.bootstrapServers(), topics, regions);
+                    List<String> lines = FileLines.read(observations);
+                    List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(
+                            SYNTHETIC_REGISTRATIONS, 42, RegistrationGenerator.anchors(
+                                    lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
+                    try (RawProducer producer = new RawProducer(broker.bootstrapServers())) {
+                        for (String line : lines) {
+                            producer.sendLine(topics.rawObservations().name(), line);
+                        }
+                        for (ModelRegistration r : registrations) {
+                            producer.send(topics.rawRegistrations().name(), null,
+                                    RegistrationJson.toJson(r).getBytes(StandardCharsets.UTF_8), r.getPublished().toEpochMilli());
+                        }
+                        producer.flush();
                     }
-                    for (ModelRegistration r : registrations) {
-                        producer.send(topics.rawRegistrations().name(), null,
-                                RegistrationJson.toJson(r).getBytes(StandardCharsets.UTF_8), r.getPublished().toEpochMilli());
+                    pipeline.awaitSettled(Duration.ofSeconds(180));
+                    dev.almanac.runtime.StoreReadiness.await(pipeline, Duration.ofSeconds(60));
+                    ValidationCounts after = pipeline.validationCounts();
+                    out.printf("Loaded %d regions; replayed %d observations from %s and %d SYNTHETIC model registrations"
+                            + " (generated to match Beijing's reported totals) in %.1f s%n",
+                            regions.size(), lines.size(), observations, registrations.size(), seconds(t1));
+                    out.printf("Validation (this run): read %d, accepted %d, rejected %d%n",
+                            after.read() - before.read(), after.accepted() - before.accepted(), after.rejected() - before.rejected());
+                    if (before.read() > 0) {
+                        out.printf("Validation (all runs on this broker): read %d, accepted %d, rejected %d%n",
+                                after.read(), after.accepted(), after.rejected());
                     }
-                    producer.flush();
+                    if (tables) {
+                        printTables(out, pipeline);
+                        printDerived(out, pipeline, broker.bootstrapServers());
+                    } else {
+                        DemoSummary.print(out, api.engine());
+                    }
+                    printQueryApi(out, api.url(), config.queryApi().apiToken().isPresent());
+                    if (once) {
+                        return 0;
+                    }
+                    out.printf("%nRunning; the broker listens on %s (try: ./almanac produce --file F.jsonl). Ctrl-C stops.%n",
+                            broker.bootstrapServers());
+                    out.flush();
+                    stop.await();
+                    out.println("Stopping: closing the query API, the pipeline, the registry and the broker ...");
+                    out.flush();
                 }
-                pipeline.awaitSettled(Duration.ofSeconds(180));
-                dev.almanac.runtime.StoreReadiness.await(pipeline, Duration.ofSeconds(60));
-                ValidationCounts after = pipeline.validationCounts();
-                out.printf("Loaded %d regions; replayed %d observations from %s and %d SYNTHETIC model registrations"
-                        + " (generated to match Beijing's reported totals) in %.1f s%n",
-                        regions.size(), lines.size(), observations, registrations.size(), seconds(t1));
-                out.printf("Validation (this run): read %d, accepted %d, rejected %d%n",
-                        after.read() - before.read(), after.accepted() - before.accepted(), after.rejected() - before.rejected());
-                if (before.read() > 0) {
-                    out.printf("Validation (all runs on this broker): read %d, accepted %d, rejected %d%n",
-                            after.read(), after.accepted(), after.rejected());
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                if (!stop.requested()) {
+                    throw e;
                 }
-                printTables(out, pipeline);
-                printDerived(out, pipeline, broker.bootstrapServers());
-                printQueryApi(out, api.url(), config.queryApi().apiToken().isPresent());
-                if (once) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                    return 0;
-                }
-                out.printf("%nRunning; the broker listens on %s (try: ./almanac produce --file F.jsonl). Ctrl-C stops.%n",
-                        broker.bootstrapServers());
-                out.flush();
-                stop.await();
+                // a stop signal while starting or replaying: what had started is closed by now
             }
         }
         return 0;
@@ -149,7 +159,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printQueryApi(PrintWriter out, String url, boolean token) {
         String auth = token ? " -H \"Authorization: Bearer $ALMANAC_API_TOKEN\"" : "";
-        out.printf("%nSQL query API: %s (tables: %s/tables; shell: ./almanac sql)%n", url, url);
+        out.printf("%nDashboard: %s/ (charts, revisions, as known on a date, browse and SQL, live)%n", url);
+        out.printf("SQL query API: %s (tables: %s/tables; shell: ./almanac sql)%n", url, url);
         out.printf("  curl -s%s %s/query -d '{\"sql\": \"SELECT region, value FROM current FOR SYSTEM_TIME AS OF "
                 + "TIMESTAMP '\\''2025-07-01 00:00:00'\\'' WHERE indicator = '\\''registered_llm_count'\\'' AND region = '\\''CN-BJ'\\''\"}'%n",
                 auth, url);

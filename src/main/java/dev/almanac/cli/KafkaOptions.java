@@ -42,7 +42,10 @@ public final class KafkaOptions {
     @Option(names = "--at-least-once", description = "Use at_least_once instead of the default exactly_once_v2.")
     boolean atLeastOnce;
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
+    // 1 s rather than Kafka Streams' 100 ms exactly-once default: each commit is a transaction (markers on
+    // every partition written, a flush of every cache), and at 100 ms committing took more of the stream
+    // thread's time than processing (docs/performance.md).
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "1000",
             description = "Kafka Streams commit.interval.ms: how often results become visible under exactly-once (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 

@@ -3,9 +3,9 @@ package dev.almanac.cli;
 import dev.almanac.ingest.Progress;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -39,26 +39,41 @@ final class ProduceCommand implements Callable<Integer> {
             description = "observations (to <prefix>.observations.raw) or registrations (to <prefix>.registrations.raw); default: ${DEFAULT-VALUE}.")
     Type type;
 
+    /** How many malformed lines are listed one by one; the rest are counted. */
+    static final int LISTED = 100;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Home.requireFile(file);
         String bootstrap = kafka.resolveBootstrap();
         TopicCatalogue catalogue = TopicCatalogue.create(kafka.topicPrefix, new dev.almanac.serde.AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry()));
         String topic = type == Type.registrations ? catalogue.rawRegistrations().name() : catalogue.rawObservations().name();
-        long total;
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            total = lines.filter(l -> !l.isBlank()).count();
+        long total = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (byte[] line = nextLine(in); line != null; line = nextLine(in)) {
+                total += blank(line) ? 0 : 1;
+            }
         }
         Progress progress = new Progress(System.err, "sent", OptionalLong.of(total));
         long sent = 0;
+        long malformed = 0;
+        long number = 0;
         long start = System.nanoTime();
+        // Lines are read as bytes and sent as they are, so a line that is not UTF-8 or not JSON reaches the
+        // dead-letter topic unchanged; it is reported here by line number and never stops the file.
         try (RawProducer producer = new RawProducer(bootstrap);
-             BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
+             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (byte[] line = nextLine(in); line != null; line = nextLine(in)) {
+                number++;
+                if (blank(line)) {
                     continue;
+                }
+                java.util.Optional<String> problem = RawProducer.malformed(line);
+                if (problem.isPresent() && ++malformed <= LISTED) {
+                    err.printf("%s:%d: %s (sent anyway; the pipeline dead-letters it)%n", file, number, problem.get());
+                    err.flush();
                 }
                 producer.sendLine(topic, line);
                 progress.update(++sent);
@@ -66,8 +81,41 @@ final class ProduceCommand implements Callable<Integer> {
             producer.flush();
         }
         progress.finish(sent, false);
+        if (malformed > LISTED) {
+            err.printf("%d more malformed lines not listed%n", malformed - LISTED);
+            err.flush();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("sent %d records to %s on %s in %.2f s (%,.0f records/s)%n", sent, topic, bootstrap, seconds, sent / Math.max(seconds, 1e-9));
+        out.printf("sent %d records to %s on %s in %.2f s (%,.0f records/s); %d malformed lines%n", sent, topic, bootstrap, seconds,
+                sent / Math.max(seconds, 1e-9), malformed);
         return 0;
+    }
+
+    /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
+    static byte[] nextLine(InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? java.util.Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+    }
+
+    private static boolean blank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -2,6 +2,7 @@ package dev.almanac.cli;
 
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.QueryNode;
+import dev.almanac.web.Dashboard;
 import java.io.IOException;
 import java.nio.file.Files;
 
@@ -24,7 +25,7 @@ final class QueryApiProcess implements AutoCloseable {
     static QueryApiProcess start(Pipeline pipeline) {
         QueryNode node;
         try {
-            node = QueryNode.start(pipeline);
+            node = QueryNode.start(pipeline, app -> Dashboard.of(pipeline).routes(app));
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserException("query API: " + e.getMessage() + " (choose another port with --http-port, or 0 for any)");
         }
@@ -41,6 +42,11 @@ final class QueryApiProcess implements AutoCloseable {
 
     String url() {
         return node.url();
+    }
+
+    /** The SQL engine behind the API, for the demo's summary. */
+    dev.almanac.query.SqlEngine engine() {
+        return node.engine();
     }
 
     @Override

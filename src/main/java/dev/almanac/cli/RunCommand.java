@@ -9,7 +9,6 @@ import dev.almanac.serde.AvroSerdes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import picocli.CommandLine.Command;
@@ -40,36 +39,41 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap()).withQueryApi(queryApi.config());
-        CountDownLatch stop = new CountDownLatch(1);
-        try (RegistryConnection registry = kafka.openRegistry(config, false);
-             Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
-             QueryApiProcess api = QueryApiProcess.start(pipeline)) {
-            out.printf("Schema registry: %s%n", registry.describe());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                api.close();
-                pipeline.close();
-            }, "almanac-shutdown"));
-            try {
-                pipeline.start(Duration.ofSeconds(120));
-            } catch (IllegalStateException e) {
-                throw new UserException("cannot start against " + config.bootstrapServers() + ": " + e.getMessage());
-            }
-            out.printf("Pipeline running against %s (%s), application id %s, topics %s.*. Ctrl-C stops.%n",
-                    config.bootstrapServers(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
-                    config.applicationId(), config.topicPrefix());
-            out.printf("SQL query API at %s (application.server %s); try: ./almanac sql%n", api.url(), config.queryApi().applicationServer());
-            out.flush();
-            while (!stop.await(statusInterval <= 0 ? Long.MAX_VALUE : statusInterval, TimeUnit.SECONDS)) {
+        // Closed in reverse order (query API, pipeline, registry), then the stop hook is released: see GracefulStop.
+        try (GracefulStop stop = GracefulStop.install()) {
+            try (RegistryConnection registry = kafka.openRegistry(config, false);
+                 Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())));
+                 QueryApiProcess api = QueryApiProcess.start(pipeline);
+                 AutoCloseable interruptCleared = stop::clearInterrupt) {
+                out.printf("Schema registry: %s%n", registry.describe());
                 try {
-                    ValidationCounts c = pipeline.validationCounts();
-                    out.printf("read %d, accepted %d, rejected %d %s%n", c.read(), c.accepted(), c.rejected(),
-                            c.rejectedByReason().isEmpty() ? "" : c.rejectedByReason());
-                } catch (IllegalStateException | InvalidStateStoreException e) {
-                    // During a rebalance the counts store closes under the iterator: report the state, keep running.
-                    out.printf("state: %s (%s)%n", pipeline.streams().state(), e.getMessage());
+                    pipeline.start(Duration.ofSeconds(120));
+                } catch (IllegalStateException e) {
+                    throw new UserException("cannot start against " + config.bootstrapServers() + ": " + e.getMessage());
                 }
+                out.printf("Pipeline running against %s (%s), application id %s, topics %s.*. Ctrl-C stops.%n",
+                        config.bootstrapServers(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
+                        config.applicationId(), config.topicPrefix());
+                out.printf("SQL query API at %s (application.server %s); try: ./almanac sql%n", api.url(), config.queryApi().applicationServer());
                 out.flush();
+                while (!stop.await(statusInterval <= 0 ? Long.MAX_VALUE : statusInterval, TimeUnit.SECONDS)) {
+                    try {
+                        ValidationCounts c = pipeline.validationCounts();
+                        out.printf("read %d, accepted %d, rejected %d %s%n", c.read(), c.accepted(), c.rejected(),
+                                c.rejectedByReason().isEmpty() ? "" : c.rejectedByReason());
+                    } catch (IllegalStateException | InvalidStateStoreException e) {
+                        // During a rebalance the counts store closes under the iterator: report the state, keep running.
+                        out.printf("state: %s (%s)%n", pipeline.streams().state(), e.getMessage());
+                    }
+                    out.flush();
+                }
+                out.println("Stopping: closing the query API, the pipeline and the registry ...");
+                out.flush();
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                // a stop signal while starting: what had started is closed by now
             }
         }
         return 0;

@@ -43,6 +43,31 @@ public final class RawProducer implements AutoCloseable {
         send(topic, null, bytes, eventTime(line));
     }
 
+    /**
+     * Sends one line's bytes exactly as they are (not UTF-8, not JSON: the pipeline dead-letters them),
+     * with the line's {@code published} as timestamp when it has a readable one.
+     */
+    public void sendLine(String topic, byte[] line) {
+        send(topic, null, line, malformed(line).isPresent() ? null : eventTime(new String(line, StandardCharsets.UTF_8)));
+    }
+
+    /** Why a line is not one JSON object in UTF-8, or empty when it is one (its fields are the pipeline's to check). */
+    public static java.util.Optional<String> malformed(byte[] line) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(line));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return java.util.Optional.of("not UTF-8");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(line);
+            return node != null && node.isObject() ? java.util.Optional.empty() : java.util.Optional.of("not a JSON object");
+        } catch (java.io.IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int nl = m.indexOf('\n');
+            return java.util.Optional.of("not valid JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+        }
+    }
+
     /** Sends one record with an explicit timestamp (null: the broker's clock). */
     public void send(String topic, byte[] key, byte[] value, Long timestamp) {
         Exception earlier = failure.get();

@@ -30,13 +30,30 @@ public final class DeadLetters {
         if (rejection.field() != null) {
             headers.add(H_FIELD, utf8(rejection.field()));
         }
-        headers.add(H_MESSAGE, utf8(rejection.message()));
+        headers.add(H_MESSAGE, utf8(abbreviate(rejection.message())));
         origin.ifPresent(m -> {
             headers.add(H_TOPIC, utf8(m.topic()));
             headers.add(H_PARTITION, utf8(Integer.toString(m.partition())));
             headers.add(H_OFFSET, utf8(Long.toString(m.offset())));
         });
         return headers;
+    }
+
+    /** Adds where a record came from, for dead letters written outside a processor (no record metadata there). */
+    public static void origin(Headers headers, String topic, int partition, long offset) {
+        headers.add(H_TOPIC, utf8(topic));
+        headers.add(H_PARTITION, utf8(Integer.toString(partition)));
+        headers.add(H_OFFSET, utf8(Long.toString(offset)));
+    }
+
+    /** The most characters of a message kept in a header: the record itself is kept whole, its bytes say the rest. */
+    static final int MAX_MESSAGE_CHARS = 1_000;
+
+    private static String abbreviate(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+            return message == null ? "" : message;
+        }
+        return message.substring(0, MAX_MESSAGE_CHARS) + "… (" + message.length() + " characters)";
     }
 
     private static byte[] utf8(String s) {

@@ -64,10 +64,18 @@ public record TopicCatalogue(String prefix, AvroSerdes serdes,
         return new Topic<>(prefix + "." + table + (part == null ? "" : "." + part), keySerde, valueSerde, true);
     }
 
+    /**
+     * Dead letters of the derived tables' application: records of its input topics that do not decode
+     * (a regions record that is not a {@code Region}), with the validators' headers.
+     */
+    public Topic<byte[], byte[]> rejectedRegions() {
+        return new Topic<>(prefix + ".regions.rejected", Serdes.ByteArray(), Serdes.ByteArray(), false);
+    }
+
     /** All topics, for creation by the admin client. */
     public List<Topic<?, ?>> all() {
         return List.of(rawObservations, validObservations, rejectedObservations, latest, current,
-                regions, rawRegistrations, rejectedRegistrations);
+                regions, rawRegistrations, rejectedRegistrations, rejectedRegions());
     }
 
     /**

@@ -118,7 +118,7 @@ public final class ObservationJson {
             return null;
         }
         if (n.isValueNode()) {
-            return n.asText();
+            return FieldLimits.check(field, n.asText());
         }
         throw Rejection.of(Rejection.Reason.BAD_VALUE, field, "field '" + field + "' must be a string");
     }

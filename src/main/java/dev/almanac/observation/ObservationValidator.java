@@ -22,6 +22,17 @@ public final class ObservationValidator {
      * @throws Rejection.Exception with the first rule broken
      */
     public static IndicatorObservation validate(IndicatorObservation o) {
+        // Lengths first: every later message quotes the value, and a quoted megabyte is no message.
+        FieldLimits.check("id", o.getId());
+        FieldLimits.check("indicator", o.getIndicator());
+        FieldLimits.check("region", o.getRegion());
+        FieldLimits.check("period", o.getPeriod());
+        FieldLimits.check("unit", o.getUnit());
+        FieldLimits.check("source", o.getSource());
+        FieldLimits.check("quote", o.getQuote());
+        FieldLimits.check("note", o.getNote());
+        FieldLimits.check("indicator_label", o.getIndicatorLabel());
+        FieldLimits.check("value_text", o.getValueText());
         require(o.getId(), "id");
         String indicator = require(o.getIndicator(), "indicator").trim();
         if (!INDICATOR.matcher(indicator).matches()) {

@@ -9,10 +9,14 @@ package dev.almanac.observation;
  */
 public record Rejection(Reason reason, String field, String message) {
 
-    /** The reasons a record can be rejected for. */
+    /**
+     * The reasons a record can be rejected for. {@code NULL_VALUE}: a record without a value (a
+     * tombstone), which means nothing on an event topic. {@code FIELD_TOO_LONG}: a text field over its
+     * documented limit ({@link FieldLimits}).
+     */
     public enum Reason {
         UNDECODABLE, MISSING_FIELD, BAD_INDICATOR, BAD_REGION, BAD_PERIOD, BAD_PUBLISHED,
-        UNKNOWN_UNIT, BAD_VALUE, NON_FINITE_VALUE, NEGATIVE_VALUE, BAD_QUALIFIER
+        UNKNOWN_UNIT, BAD_VALUE, NON_FINITE_VALUE, NEGATIVE_VALUE, BAD_QUALIFIER, NULL_VALUE, FIELD_TOO_LONG
     }
 
     /** Thrown by decoding and validation; carries the rejection. */

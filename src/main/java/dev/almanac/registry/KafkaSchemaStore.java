@@ -353,7 +353,8 @@ public final class KafkaSchemaStore implements SchemaStore {
         synchronized (writeLock) {
             closeProducer();
         }
-        consumer.close(Duration.ofSeconds(5));
-        admin.close(Duration.ofSeconds(5));
+        // Nothing left to finish (writes are synchronous): short, so that a broker that is gone cannot hold a stop.
+        consumer.close(Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(1));
     }
 }

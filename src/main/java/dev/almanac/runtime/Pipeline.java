@@ -36,8 +36,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class Pipeline implements AutoCloseable {
 
+    /**
+     * How long {@link #close()} waits for the applications to commit and leave their groups. A
+     * graceful close on a live broker takes well under a second; a broker that is gone would otherwise
+     * keep the threads waiting for the clients' default timeouts (minutes), and a stop signal must end
+     * the process within seconds (docs/reliability.md).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
+
     private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30));
+            .withTimeout(CLOSE_TIMEOUT);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final AlmanacConfig config;
@@ -67,6 +75,9 @@ public final class Pipeline implements AutoCloseable {
         this.definitions = definitions;
         this.foundation = topology(topics, publishedUpTo);
         Properties derivedProps = streamsProperties(config, derivedApplicationId(config));
+        // A regions record that does not decode is dead-lettered instead of stopping every derived table.
+        derivedProps.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, dev.almanac.kafka.DeadLetterDeserialization.class);
+        derivedProps.put(dev.almanac.kafka.DeadLetterDeserialization.TOPIC_CONFIG, topics.rejectedRegions().name());
         this.derived = DerivedTopology.build(topics, definitions, derivedProps);
         this.streams = new KafkaStreams(foundation, streamsProperties(config));
         this.derivedStreams = new KafkaStreams(derived, derivedProps);
@@ -130,7 +141,13 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // Producer batching: Kafka Streams' own linger.ms (100 ms; Almanac used to force 5) and larger
+        // batches. Every commit flushes the producer anyway, and fewer, larger batches per partition and
+        // transaction mean fewer produce retries under exactly_once_v2 (docs/performance.md).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // The record cache (shared by all stores of the instance) merges repeated writes to a key between
+        // commits; 10 MB (the default) is small for ~30 stores per application.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         if (config.queryApi().httpPort() > 0) {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
@@ -244,11 +261,23 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Stops both applications and leaves their consumer groups, so that a restart, a reset or a
-     * rebuild with {@code --replace} right after does not wait for the session timeout.
+     * rebuild with {@code --replace} right after does not wait for the session timeout. The two close
+     * at the same time, bounded by {@link #CLOSE_TIMEOUT} together; a pending interrupt of the caller
+     * (a stop signal) is kept for afterwards rather than cutting the close short.
      */
     @Override
     public void close() {
-        derivedStreams.close(LEAVE);
+        boolean interrupted = Thread.interrupted();
+        Thread derivedClose = new Thread(() -> derivedStreams.close(LEAVE), "almanac-close-derived");
+        derivedClose.start();
         streams.close(LEAVE);
+        try {
+            derivedClose.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

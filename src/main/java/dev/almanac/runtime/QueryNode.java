@@ -47,9 +47,17 @@ public final class QueryNode implements AutoCloseable {
 
     /** Builds the query side and serves it on a server of its own at the configured port. */
     public static QueryNode start(Pipeline pipeline) {
+        return start(pipeline, app -> { });
+    }
+
+    /**
+     * Like {@link #start(Pipeline)}, with the routes that {@code more} adds on the same server (the
+     * dashboard lives in a package above this one, so the caller plugs it in).
+     */
+    public static QueryNode start(Pipeline pipeline, java.util.function.Consumer<Javalin> more) {
         QueryNode node = create(pipeline);
         try {
-            node.server.start(node.api.bindHost(), node.api.httpPort());
+            node.server.start(node.api.bindHost(), node.api.httpPort(), more);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -125,6 +133,6 @@ public final class QueryNode implements AutoCloseable {
         server.close();
         engine.close();
         routers.forEach(ClusterRouter::close);
-        admin.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(1)); // only metadata look-ups: nothing to finish
     }
 }

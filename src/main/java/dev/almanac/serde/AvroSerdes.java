@@ -37,6 +37,27 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerdes {
 
+    /**
+     * The longest string, bytes value or collection Avro may decode. Avro allocates what a length prefix
+     * announces before it reads the bytes, and its own limit is about 2 GiB: a 10-byte record announcing a
+     * 1 GiB string ended a stream thread with OutOfMemoryError. No Kafka record here comes near this
+     * size (the broker's default limit is 1 MiB), so a larger announced length is garbage, and decoding
+     * it fails with an exception the validators dead-letter. Avro reads these properties once, when its
+     * limit class loads; every decoder of this project is built through this class, so setting them here
+     * comes first. An operator's own -D settings win.
+     */
+    public static final int MAX_DECODED_LENGTH = 16 * 1024 * 1024;
+
+    static {
+        for (String property : new String[] {org.apache.avro.SystemLimitException.MAX_STRING_LENGTH_PROPERTY,
+            org.apache.avro.SystemLimitException.MAX_BYTES_LENGTH_PROPERTY,
+            org.apache.avro.SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY}) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, Integer.toString(MAX_DECODED_LENGTH));
+            }
+        }
+    }
+
     private final SchemaRegistryClient registry;
     private final SubjectNameStrategy subjects;
 

@@ -146,4 +146,35 @@ class SeriesTopologyTest {
         assertTrue(d.driver.getKeyValueStore(SeriesTopology.store(d.definitions.tables(TableDefinition.Growth.class).get(0)))
                 .get(key("CN-BJ", "2025")) == null);
     }
+
+    @Test
+    void shouldKeepTheSnapshotInPeriodOrderAndDeriveTheSameRowsWhenPeriodsArriveOutOfOrder() {
+        java.util.List<dev.almanac.avro.IndicatorObservation> all = new java.util.ArrayList<>();
+        for (int year = 2018; year <= 2025; year++) {
+            for (int m = 2; m <= 12; m++) {
+                all.add(obs("y" + year + "m" + m, "gdp", "CN-BJ", String.format("%d-01..%02d", year, m), 1e11 * m + year,
+                        "CNY", Qualifier.exact, String.format("%d-%02d-15", m == 12 ? year + 1 : year, m == 12 ? 1 : m + 1)));
+            }
+            all.add(obs("y" + year, "gdp", "CN-BJ", Integer.toString(year), 1.3e12 + year, "CNY", Qualifier.exact, (year + 1) + "-02-01"));
+        }
+        all.forEach(d::latest);
+        Map<ObservationKey, DerivedPeriodValue> inOrder = DerivedDriver.table(periods);
+        assertTrue(inOrder.size() > 50, "months and quarters derived: " + inOrder.size());
+
+        try (DerivedDriver shuffled = new DerivedDriver()) {
+            var out = shuffled.output(SeriesTopology.topic(shuffled.topics, shuffled.definitions.tables(TableDefinition.Periods.class).get(0)));
+            java.util.List<dev.almanac.avro.IndicatorObservation> order = new java.util.ArrayList<>(all);
+            java.util.Collections.shuffle(order, new java.util.Random(5));
+            order.forEach(shuffled::latest);
+            assertEquals(inOrder, DerivedDriver.table(out));
+            dev.almanac.avro.SeriesSnapshot snapshot = shuffled.driver.<String, dev.almanac.avro.SeriesSnapshot>getKeyValueStore(
+                    "periods-series-store").get("gdp|CN-BJ");
+            java.util.List<dev.almanac.observation.Period> seen = snapshot.getPoints().stream()
+                    .map(p -> dev.almanac.observation.Period.parse(p.getPeriod())).toList();
+            java.util.List<dev.almanac.observation.Period> sorted = new java.util.ArrayList<>(seen);
+            java.util.Collections.sort(sorted);
+            assertEquals(sorted, seen);
+            assertEquals(all.size(), seen.size());
+        }
+    }
 }

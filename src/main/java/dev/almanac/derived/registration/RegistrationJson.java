@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.almanac.avro.ModelRegistration;
+import dev.almanac.observation.FieldLimits;
 import dev.almanac.observation.Published;
 import dev.almanac.observation.Regions;
 import dev.almanac.observation.Rejection;
@@ -76,6 +77,11 @@ public final class RegistrationJson {
      * @throws Rejection.Exception with the first rule broken
      */
     public static ModelRegistration validate(ModelRegistration r) {
+        FieldLimits.check("id", r.getId());
+        FieldLimits.check("model_name", r.getModelName());
+        FieldLimits.check("organization", r.getOrganization());
+        FieldLimits.check("region", r.getRegion());
+        FieldLimits.check("source", r.getSource());
         String id = require(r.getId(), "id");
         String model = require(r.getModelName(), "model_name");
         String org = require(r.getOrganization(), "organization");
@@ -132,6 +138,6 @@ public final class RegistrationJson {
         if (!v.isValueNode()) {
             throw new Rejection.Exception(Rejection.Reason.BAD_VALUE, field, "field '" + field + "' must be a string");
         }
-        return v.asText();
+        return FieldLimits.check(field, v.asText());
     }
 }

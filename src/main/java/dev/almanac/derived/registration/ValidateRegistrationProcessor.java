@@ -56,7 +56,10 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
     }
 
     private ModelRegistration decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
+        if (bytes == null) {
+            throw new Rejection.Exception(Rejection.Reason.NULL_VALUE, null, "record without a value (a tombstone)");
+        }
+        if (bytes.length == 0) {
             throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "empty record value");
         }
         if (bytes[0] == WireFormat.MAGIC) {

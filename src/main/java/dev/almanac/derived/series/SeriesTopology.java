@@ -146,14 +146,26 @@ public final class SeriesTopology {
 
     private static SeriesSnapshot withPoint(String key, SeriesSnapshot snapshot, SeriesPoint point) {
         String[] series = splitSeriesKey(key);
-        List<SeriesPoint> points = new ArrayList<>();
+        List<SeriesPoint> points = new ArrayList<>(snapshot.getPoints().size() + 1);
         for (SeriesPoint p : snapshot.getPoints()) {
             if (!p.getPeriod().equals(point.getPeriod())) {
                 points.add(p);
             }
         }
-        points.add(point);
-        points.sort((a, b) -> Period.parse(a.getPeriod()).compareTo(Period.parse(b.getPeriod())));
+        // Snapshots are kept in period order: insert by binary search (O(log n) period parses) instead of
+        // re-sorting the series with two regex parses per comparison on every change.
+        Period period = Period.parse(point.getPeriod());
+        int lo = 0;
+        int hi = points.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Period.parse(points.get(mid).getPeriod()).compareTo(period) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        points.add(lo, point);
         return new SeriesSnapshot(series[0], series[1], points);
     }
 

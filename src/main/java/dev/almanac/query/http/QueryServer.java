@@ -84,8 +84,14 @@ public final class QueryServer implements AutoCloseable {
 
     /** Starts a server of its own on {@code host:port} (port 0: any free port). */
     public QueryServer start(String host, int port) {
+        return start(host, port, app -> { });
+    }
+
+    /** Starts a server of its own with this API's routes and those that {@code more} adds (a dashboard, metrics). */
+    public QueryServer start(String host, int port, java.util.function.Consumer<Javalin> more) {
         Javalin app = javalin();
         routes(app);
+        more.accept(app);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

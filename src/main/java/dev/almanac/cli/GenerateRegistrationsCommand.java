@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Writes a SYNTHETIC stream of model registrations (JSON Lines) for demos and benchmarks.",
                 "Every record says 'synthetic' in its source and id (SYN-...). The anchored region's totals",
                 "match the reported registered_llm_count observations at their dates."})
-public final class GenerateRegistrationsCommand implements Callable<Integer> {
+final class GenerateRegistrationsCommand implements Callable<Integer> {
 
     @Option(names = "--count", required = true, description = "Distinct registrations to generate (at least the largest reported total).")
     int count;

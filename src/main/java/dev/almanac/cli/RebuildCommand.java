@@ -8,6 +8,8 @@ import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.replay.ApplicationReset;
+import dev.almanac.replay.ResetTopics;
+import dev.almanac.replay.ResetPlan;
 import dev.almanac.replay.DateWindow;
 import dev.almanac.replay.Rebuild;
 import dev.almanac.serde.AvroSerdes;
@@ -84,7 +86,7 @@ final class RebuildCommand implements Callable<Integer> {
         AlmanacConfig shadow = rebuild.config();
         DerivedDefinitions definitions = DerivedDefinitions.bundled();
         List<ApplicationReset.App> apps = rebuild.applications(shadowTopics, definitions);
-        List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(shadowTopics, definitions);
+        List<Topic<?, ?>> pipelineTopics = ResetTopics.pipelineTopics(shadowTopics, definitions);
 
         try (Admin admin = TopicAdmin.admin(live.bootstrapServers())) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
@@ -97,7 +99,7 @@ final class RebuildCommand implements Callable<Integer> {
             } catch (ApplicationReset.ActiveMembersException e) {
                 throw new UserException("a rebuild into " + into + " is running: " + e.getMessage());
             }
-            ApplicationReset.Plan old = ApplicationReset.plan(admin, live.bootstrapServers(), shadow.stateDir(), apps,
+            ResetPlan old = ApplicationReset.plan(admin, live.bootstrapServers(), shadow.stateDir(), apps,
                     pipelineTopics, false);
             if (!old.empty()) {
                 if (!replace) {

@@ -6,6 +6,8 @@ import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.replay.ApplicationReset;
+import dev.almanac.replay.ResetTopics;
+import dev.almanac.replay.ResetPlan;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.BufferedReader;
@@ -51,14 +53,14 @@ final class ResetCommand implements Callable<Integer> {
         TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
         DerivedDefinitions definitions = DerivedDefinitions.bundled();
         List<ApplicationReset.App> apps = ApplicationReset.applications(config, topics, definitions, Optional.empty());
-        List<Topic<?, ?>> pipelineTopics = ApplicationReset.pipelineTopics(topics, definitions);
+        List<Topic<?, ?>> pipelineTopics = ResetTopics.pipelineTopics(topics, definitions);
         try (Admin admin = TopicAdmin.admin(config.bootstrapServers())) {
             try {
                 ApplicationReset.requireStopped(admin, apps);
             } catch (ApplicationReset.ActiveMembersException e) {
                 throw new UserException(e.getMessage());
             }
-            ApplicationReset.Plan plan = ApplicationReset.plan(admin, config.bootstrapServers(), config.stateDir(), apps,
+            ResetPlan plan = ApplicationReset.plan(admin, config.bootstrapServers(), config.stateDir(), apps,
                     pipelineTopics, keepDerivedTopics);
             out.print(plan.describe());
             if (plan.empty()) {

@@ -14,7 +14,7 @@ public final class DerivedKinds {
 
     /** Every kind. {@code DerivedKindsTest} checks that each permitted {@link TableDefinition} subtype has one. */
     public static final List<DerivedTableKind<?>> ALL = List.of(
-            new SharesKind(), new PeriodsKind(), new GrowthKind(), new ConflictsKind(), new RegistrationsKind());
+            SharesKind.KIND, PeriodsKind.KIND, GrowthKind.KIND, ConflictsKind.KIND, new RegistrationsKind());
 
     private DerivedKinds() {
     }

@@ -23,8 +23,14 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  */
 final class Parameterizer {
 
-    /** The statement with {@code ?} in place of literals, and their values in text order. */
-    record Normalized(String sql, List<String> parameters) {
+    /**
+     * The statement with {@code ?} in place of literals, their values in text order, and where each
+     * replaced literal started in the original text (its opening quote).
+     */
+    record Normalized(String sql, List<String> parameters, List<Integer> starts) {
+        Normalized(String sql) {
+            this(sql, List.of(), List.of());
+        }
     }
 
     private static final Set<SqlKind> COMPARISONS = Set.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN,
@@ -79,22 +85,24 @@ final class Parameterizer {
             }
         });
         if (spans.isEmpty()) {
-            return new Normalized(text, List.of());
+            return new Normalized(text);
         }
         spans.sort(Comparator.comparingInt(Span::start));
         StringBuilder sb = new StringBuilder(text.length());
         List<String> values = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
         int at = 0;
         for (Span s : spans) {
             if (s.start < at) {
-                return new Normalized(text, List.of());
+                return new Normalized(text);
             }
             sb.append(text, at, s.start).append('?');
             values.add(s.value);
+            starts.add(s.start);
             at = s.end;
         }
         sb.append(text, at, text.length());
-        return new Normalized(sb.toString(), values);
+        return new Normalized(sb.toString(), values, starts);
     }
 
     private static boolean isTextColumn(SqlNode node, Set<String> textColumns) {

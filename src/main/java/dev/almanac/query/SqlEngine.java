@@ -70,6 +70,9 @@ public final class SqlEngine implements AutoCloseable {
 
     private static final Pattern NOT_FOUND = Pattern.compile("Object '([^']+)' not found.*");
     private static final int STATEMENT_CACHE = 256;
+    private static final int SHAPE_CACHE = 4096;
+    /** Longest statement accepted: a statement is typed or generated, never a data transfer. */
+    public static final int MAX_STATEMENT_CHARS = 64 * 1024;
     static final String SCHEMA = "almanac";
 
     private final TableRegistry tables;
@@ -77,14 +80,20 @@ public final class SqlEngine implements AutoCloseable {
     private final Limits limits;
     private final Set<String> textColumns;
     private final ExecutorService executor;
+    private final java.util.concurrent.Semaphore lookupPermits;
     private final List<Session> allSessions = new ArrayList<>();
     private final ThreadLocal<Session> sessions;
+    private final java.util.concurrent.ConcurrentHashMap<String, Shape> shapes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Statements parsed by Calcite, and key lookups answered without it (for tests and figures). */
+    final java.util.concurrent.atomic.AtomicLong parsed = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong keyLookups = new java.util.concurrent.atomic.AtomicLong();
 
     public SqlEngine(TableRegistry tables, Router router, Limits limits) {
         this.tables = tables;
         this.router = router;
         this.limits = limits;
         this.textColumns = textColumns(tables);
+        this.lookupPermits = new java.util.concurrent.Semaphore(limits.threads());
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(limits.threads(), r -> {
             Thread t = new Thread(r, "almanac-sql-" + n.incrementAndGet());
@@ -166,8 +175,9 @@ public final class SqlEngine implements AutoCloseable {
     }
 
     private void runLocal(String sql) throws Exception {
-        QueryContext ctx = new QueryContext(limits.timeout());
-        ctx.with(() -> execute(sql, ctx, new AtomicReference<>()));
+        // Warming up compiles Calcite's code on a cold JVM, slow on a busy machine: not a user's time limit.
+        QueryContext ctx = new QueryContext(Duration.ofMinutes(2));
+        ctx.with(() -> execute(sql, List.of(), ctx, new AtomicReference<>()));
     }
 
     /**
@@ -176,14 +186,56 @@ public final class SqlEngine implements AutoCloseable {
      * @throws QueryException with the HTTP status that fits the problem
      */
     public QueryResult query(String sql) {
+        return query(sql, List.of());
+    }
+
+    /**
+     * Runs a pull query with values for its {@code ?} parameters, in order (strings, numbers, booleans
+     * or nulls). A key lookup is answered by {@link KeyLookup} on the calling thread; anything else runs
+     * on a worker with the statement prepared once per worker and shape.
+     *
+     * @throws QueryException with the HTTP status that fits the problem
+     */
+    public QueryResult query(String sql, List<?> parameters) {
         long start = System.nanoTime();
         String text = Statements.clean(sql);
+        if (text.length() > MAX_STATEMENT_CHARS) {
+            throw new QueryException(413, "the statement has " + text.length() + " characters; at most " + MAX_STATEMENT_CHARS + " are accepted");
+        }
         if (Statements.isPush(text)) {
             throw QueryException.badRequest("EMIT CHANGES makes a push query: send it to POST /query-stream");
         }
+        List<Object> params = new ArrayList<>(parameters);
+        SqlTokens.Lexed lexed = SqlTokens.lex(text);
+        if (lexed.parameters() != params.size()) {
+            throw QueryException.badRequest("the statement has " + lexed.parameters() + " ? parameter(s) but " + params.size()
+                    + " value(s) were given");
+        }
+        KeyLookup.Plan lookup = KeyLookup.match(tables, lexed, params);
+        if (lookup != null) {
+            keyLookups.incrementAndGet();
+            QueryContext ctx = new QueryContext(limits.timeout());
+            // As many lookups at once as there are workers: the rest wait, so that queries cannot take
+            // every core from the stream threads.
+            try {
+                if (!lookupPermits.tryAcquire(limits.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new QueryException(504, "query exceeded the time limit of " + limits.timeout().toMillis() + " ms");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueryException(503, "interrupted");
+            }
+            try {
+                return KeyLookup.run(lookup, router, ctx, limits.rowCap(), start);
+            } catch (Exception e) {
+                throw translate(e);
+            } finally {
+                lookupPermits.release();
+            }
+        }
         QueryContext ctx = new QueryContext(limits.timeout());
         AtomicReference<PreparedStatement> running = new AtomicReference<>();
-        Future<Execution> future = executor.submit(() -> ctx.with(() -> execute(text, ctx, running)));
+        Future<Execution> future = executor.submit(() -> ctx.with(() -> execute(text, params, ctx, running)));
         try {
             Execution e = future.get(limits.timeout().toMillis() + 250, TimeUnit.MILLISECONDS);
             return new QueryResult(e.columns, e.rows, e.truncated, ctx.instancesSummary(), (System.nanoTime() - start) / 1e6);
@@ -211,14 +263,23 @@ public final class SqlEngine implements AutoCloseable {
     record Execution(List<QueryResult.ResultColumn> columns, List<List<Object>> rows, boolean truncated) {
     }
 
-    private Execution execute(String cleaned, QueryContext ctx, AtomicReference<PreparedStatement> running) throws Exception {
+    private Execution execute(String cleaned, List<Object> params, QueryContext ctx, AtomicReference<PreparedStatement> running)
+            throws Exception {
         String text = Statements.quoteReservedTableNames(cleaned);
-        SqlNode parsed = parse(text);
-        // EXPLAIN shows the literals the plan pushes down; it is not worth a cached statement anyway.
-        Parameterizer.Normalized normalized = parsed instanceof SqlExplain
-                ? new Parameterizer.Normalized(text, List.of())
-                : Parameterizer.normalize(text, parsed, textColumns);
         Session session = sessions.get();
+        if (!params.isEmpty()) {
+            // A prepared statement: its text is its shape already.
+            if (shapes.get(text) == null) {
+                parse(text);
+                remember(text, Shape.PREPARED);
+            }
+            try {
+                return session.run(text, params, ctx, limits.rowCap(), running);
+            } catch (SQLException e) {
+                throw jdbcError(e);
+            }
+        }
+        Parameterizer.Normalized normalized = normalize(text);
         if (!normalized.parameters().isEmpty()) {
             try {
                 return session.run(normalized.sql(), normalized.parameters(), ctx, limits.rowCap(), running);
@@ -235,6 +296,91 @@ public final class SqlEngine implements AutoCloseable {
             return session.run(text, List.of(), ctx, limits.rowCap(), running);
         } catch (SQLException e) {
             throw jdbcError(e);
+        }
+    }
+
+    /**
+     * The statement with its text-column literals as parameters. Statements that differ only in the
+     * content of their string literals share a shape: the first one is parsed and tells which literals
+     * become parameters; later ones are cut by the lexer alone, without Calcite's parser.
+     */
+    Parameterizer.Normalized normalize(String text) {
+        SqlTokens.Lexed lexed = SqlTokens.lex(text);
+        String skeleton = lexed.skeleton();
+        Shape shape = skeleton == null ? null : shapes.get(skeleton);
+        if (shape != null && shape != Shape.PREPARED) {
+            Parameterizer.Normalized n = shape.apply(lexed);
+            if (n != null) {
+                return n;
+            }
+        }
+        SqlNode parsed = parse(text);
+        this.parsed.incrementAndGet();
+        // EXPLAIN shows the literals the plan pushes down; it is not worth a cached statement anyway.
+        Parameterizer.Normalized normalized = parsed instanceof SqlExplain
+                ? new Parameterizer.Normalized(text)
+                : Parameterizer.normalize(text, parsed, textColumns);
+        if (skeleton != null) {
+            remember(skeleton, Shape.of(lexed, normalized));
+        }
+        return normalized;
+    }
+
+    private void remember(String key, Shape shape) {
+        if (shapes.size() >= SHAPE_CACHE) {
+            // Crude but bounded: a workload with this many shapes re-learns the ones it uses.
+            shapes.clear();
+        }
+        shapes.put(key, shape);
+    }
+
+    /** Which string literals of a statement shape become parameters, by their order among the literals. */
+    record Shape(int[] parameterLiterals, boolean cacheable) {
+        static final Shape PREPARED = new Shape(new int[0], false);
+
+        static Shape of(SqlTokens.Lexed lexed, Parameterizer.Normalized normalized) {
+            List<SqlTokens.Token> strings = lexed.strings();
+            int[] ordinals = new int[normalized.starts().size()];
+            for (int p = 0; p < ordinals.length; p++) {
+                int start = normalized.starts().get(p);
+                int found = -1;
+                for (int i = 0; i < strings.size(); i++) {
+                    if (strings.get(i).start() == start && strings.get(i).plain()) {
+                        found = i;
+                    }
+                }
+                if (found < 0) {
+                    return new Shape(new int[0], false);
+                }
+                ordinals[p] = found;
+            }
+            return new Shape(ordinals, true);
+        }
+
+        /** The normalized statement for another statement of this shape; null when it must be parsed. */
+        Parameterizer.Normalized apply(SqlTokens.Lexed lexed) {
+            if (!cacheable) {
+                return null;
+            }
+            List<SqlTokens.Token> strings = lexed.strings();
+            String text = lexed.text();
+            StringBuilder sb = new StringBuilder(text.length());
+            List<String> values = new ArrayList<>(parameterLiterals.length);
+            List<Integer> starts = new ArrayList<>(parameterLiterals.length);
+            int at = 0;
+            for (int ordinal : parameterLiterals) {
+                SqlTokens.Token t = strings.get(ordinal);
+                // The parameterizer leaves values ending with a space alone (SQL pads CHAR literals).
+                if (t.value().endsWith(" ")) {
+                    return null;
+                }
+                sb.append(text, at, t.start()).append('?');
+                values.add(t.value());
+                starts.add(t.start());
+                at = t.end();
+            }
+            sb.append(text, at, text.length());
+            return parameterLiterals.length == 0 ? new Parameterizer.Normalized(text) : new Parameterizer.Normalized(sb.toString(), values, starts);
         }
     }
 
@@ -288,7 +434,7 @@ public final class SqlEngine implements AutoCloseable {
         return new QueryException(500, "query failed: " + root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage())));
     }
 
-    static String firstLine(String s) {
+    public static String firstLine(String s) {
         if (s == null) {
             return "";
         }
@@ -377,12 +523,12 @@ public final class SqlEngine implements AutoCloseable {
         }
 
         /** Prepares (or reuses) {@code sql}, binds {@code parameters} and reads up to {@code cap} rows. */
-        Execution run(String sql, List<String> parameters, QueryContext ctx, int cap, AtomicReference<PreparedStatement> running)
+        Execution run(String sql, List<?> parameters, QueryContext ctx, int cap, AtomicReference<PreparedStatement> running)
                 throws SQLException {
             Prepared p = prepare(sql);
             PreparedStatement ps = p.statement();
             for (int i = 0; i < parameters.size(); i++) {
-                ps.setString(i + 1, parameters.get(i));
+                ps.setObject(i + 1, parameters.get(i));
             }
             running.set(ps);
             ctx.check();

@@ -13,7 +13,7 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
  * schema can read what earlier ones wrote, FORWARD that earlier ones can read what the new one writes.
  * Each problem becomes one readable message naming the direction, the version and the field path.
  */
-public final class Compatibility {
+final class Compatibility {
 
     private Compatibility() {
     }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * compare-and-set without a leader election. A fenced instance reopens its producer, catches up and
  * decides again. Reads use {@code read_committed}, so an aborted attempt is never seen.
  */
-public final class KafkaSchemaStore implements SchemaStore {
+final class KafkaSchemaStore implements SchemaStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
     private static final int WRITE_ATTEMPTS = 12;

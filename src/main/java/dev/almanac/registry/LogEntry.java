@@ -7,7 +7,7 @@ import dev.almanac.serde.CompatibilityLevel;
  * (a subject version) or is a setting whose last value is the truth (a compatibility level), so
  * compaction never changes what the log says.
  */
-public sealed interface LogEntry {
+sealed interface LogEntry {
 
     /**
      * Version {@code version} of {@code subject} is schema {@code id}, whose canonical text is {@code schema}.

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Errors have the registry's shape {@code {"error_code":40401,"message":"..."}}. Only Avro schemas are
  * accepted; schema references are not supported.
  */
-public final class RegistryHttpApi {
+final class RegistryHttpApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();

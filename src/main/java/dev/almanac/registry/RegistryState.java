@@ -19,7 +19,7 @@ import org.apache.avro.SchemaParseException;
  * Not thread-safe: a {@link SchemaStore} guards it. Every decision that writes (a new version, its id)
  * is taken here from this state, so replaying the same log gives every instance the same registry.
  */
-public final class RegistryState {
+final class RegistryState {
 
     private final Map<Integer, Schema> schemas = new HashMap<>();
     private final Map<String, Integer> idByCanonical = new HashMap<>();

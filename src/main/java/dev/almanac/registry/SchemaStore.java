@@ -7,7 +7,7 @@ import java.util.function.Function;
  * instance; writes are decided on an up-to-date state by a single writer at a time, so two instances
  * never give one version or one id two meanings.
  */
-public interface SchemaStore extends AutoCloseable {
+interface SchemaStore extends AutoCloseable {
 
     /** Answers {@code query} on a state that includes every write completed before this call. */
     <T> T read(Function<RegistryState, T> query);

@@ -17,7 +17,7 @@ import java.io.IOException;
  * @param published publication time in epoch millis (meaningless for bad lines)
  * @param problem why the line is bad, or null
  */
-public record ReplayLine(SourceLine source, Kind kind, long published, String problem) {
+record ReplayLine(SourceLine source, Kind kind, long published, String problem) {
 
     /** Event types a history line can hold. */
     public enum Kind { OBSERVATION, REGISTRATION, BAD }

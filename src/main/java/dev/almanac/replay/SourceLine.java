@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param number its 1-based line number in that file (blank lines count)
  * @param text the line without its line terminator
  */
-public record SourceLine(Path file, long number, String text) {
+record SourceLine(Path file, long number, String text) {
 
     /** {@code file:line}, for messages. */
     public String location() {

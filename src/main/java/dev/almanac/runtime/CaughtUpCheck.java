@@ -67,16 +67,8 @@ public final class CaughtUpCheck implements AutoCloseable {
 
     /** Waits until {@code groupId} has processed all of {@code topics}, or throws after {@code timeout}. */
     public void await(String groupId, Set<String> topics, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Object monitor = new Object();
-        while (!caughtUp(groupId, topics)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("application " + groupId + " did not catch up with " + topics + " within " + timeout);
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+        Waiting.until(() -> caughtUp(groupId, topics), timeout, Duration.ofMillis(100),
+                () -> "application " + groupId + " did not catch up with " + topics + " within " + timeout);
     }
 
     /** Whether {@code groupId} has processed every record of {@code topics}. */

@@ -188,20 +188,14 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static void awaitState(KafkaStreams s, KafkaStreams.State state, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Object monitor = new Object();
-        while (s.state() != state) {
-            if (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.NOT_RUNNING
-                    || s.state() == KafkaStreams.State.PENDING_ERROR) {
-                throw new IllegalStateException("Kafka Streams stopped in state " + s.state());
+        Waiting.until(() -> {
+            KafkaStreams.State now = s.state();
+            if (now != state && (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
+                    || now == KafkaStreams.State.PENDING_ERROR)) {
+                throw new IllegalStateException("Kafka Streams stopped in state " + now);
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Kafka Streams not " + state + " after " + timeout + " (state " + s.state() + ")");
-            }
-            synchronized (monitor) {
-                monitor.wait(50);
-            }
-        }
+            return now == state;
+        }, timeout, Duration.ofMillis(50), () -> "Kafka Streams not " + state + " after " + timeout + " (state " + s.state() + ")");
     }
 
     /** Validation totals over all local partitions. */

@@ -93,12 +93,15 @@ public final class QueryNode implements AutoCloseable {
         ClusterRouter derived = new ClusterRouter(pipeline.derivedStreams(), self, local, peers,
                 topic -> counts.computeIfAbsent(topic, t -> partitions(admin, t)));
         Router router = (table, request) -> (table.application() == TableDef.Application.DERIVED ? derived : foundation).read(table, request);
-        SqlEngine engine = new SqlEngine(tables, router, new SqlEngine.Limits(api.rowCap(), api.queryTimeout(), 8));
+        // Queries run on as many threads as there are cores (at least 2): more would only queue on the CPU and
+        // take it from the stream threads; fewer would leave a core idle while one query waits for a store.
+        int queryThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        SqlEngine engine = new SqlEngine(tables, router, new SqlEngine.Limits(api.rowCap(), api.queryTimeout(), queryThreads));
         engine.warmUp();
         QueryServer server = new QueryServer(engine, local,
                 new ChangeStream(config.bootstrapServers(), Duration.ofSeconds(5), api.queryTimeout()),
                 () -> states(pipeline),
-                new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5)));
+                new QueryServer.Options(api.apiToken(), 32, Duration.ofSeconds(5), config.applicationId()));
         return new QueryNode(api, engine, List.of(foundation, derived), server, admin);
     }
 

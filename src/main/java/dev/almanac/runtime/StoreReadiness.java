@@ -49,26 +49,19 @@ public final class StoreReadiness {
     private static void await(KafkaStreams streams, Topology topology, String applicationId, String bootstrap, Instant deadline,
                               Duration timeout) throws InterruptedException {
         Map<String, Integer> partitions = storePartitions(topology, applicationId, bootstrap);
-        Object monitor = new Object();
-        String waitingFor = "RUNNING";
-        while (true) {
+        String[] waitingFor = {"RUNNING"};
+        Waiting.until(() -> {
             KafkaStreams.State state = streams.state();
             if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR) {
                 throw new IllegalStateException("Kafka Streams " + applicationId + " stopped in state " + state);
             }
-            if (state == KafkaStreams.State.RUNNING) {
-                waitingFor = firstNotReady(streams, partitions);
-                if (waitingFor == null) {
-                    return;
-                }
+            if (state != KafkaStreams.State.RUNNING) {
+                return false;
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(applicationId + ": stores not queryable after " + timeout + " (waiting for " + waitingFor + ")");
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+            waitingFor[0] = firstNotReady(streams, partitions);
+            return waitingFor[0] == null;
+        }, Duration.between(Instant.now(), deadline), Duration.ofMillis(100),
+                () -> applicationId + ": stores not queryable after " + timeout + " (waiting for " + waitingFor[0] + ")");
     }
 
     private static String firstNotReady(KafkaStreams streams, Map<String, Integer> partitions) {

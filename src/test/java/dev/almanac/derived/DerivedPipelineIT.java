@@ -35,11 +35,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.avro.generic.GenericDatumReader;
@@ -175,23 +177,11 @@ class DerivedPipelineIT {
     }
 
     /** Waits until {@code condition} yields a value, re-checking every 100 ms, failing after two minutes. */
-    private static <T> T await(Supplier<T> condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(120);
-        Object monitor = new Object();
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T value = condition.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (InvalidStateStoreException e) {
-                // the store is not queryable while the application (re)balances: try again
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what);
+    private static <T> T await(Supplier<T> condition, String what) {
+        // the store is not queryable while the application (re)balances: try again
+        return Awaitility.await(what).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .ignoreException(InvalidStateStoreException.class)
+                .until(condition::get, Objects::nonNull);
     }
 
     /** Reads a derived topic and decodes its Confluent wire format by hand (magic byte, schema id, Avro binary). */

@@ -7,11 +7,13 @@ import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
+import dev.almanac.testing.TopologyDiagram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,12 @@ class DerivedTopologyDescriptionTest {
     static final Path COMMITTED = Path.of("topologies/derived.topology.txt");
     static final String REGENERATE = "mvn -q -Dtest=DerivedTopologyDescriptionTest -Dalmanac.regenerate=true test";
 
+    static TopologyDescription description() {
+        TopicCatalogue topics = TopicCatalogue.create(TopicCatalogue.DEFAULT_PREFIX, new AvroSerdes(new LocalSchemaRegistry()));
+        DerivedDefinitions defs = DerivedDefinitions.load(Path.of(DerivedDefinitions.BUNDLED));
+        return DerivedTopology.build(topics, defs, DerivedTopology.strictNaming()).describe();
+    }
+
     static String describe() {
         TopicCatalogue topics = TopicCatalogue.create(TopicCatalogue.DEFAULT_PREFIX, new AvroSerdes(new LocalSchemaRegistry()));
         DerivedDefinitions defs = DerivedDefinitions.load(Path.of(DerivedDefinitions.BUNDLED));
@@ -33,7 +41,7 @@ class DerivedTopologyDescriptionTest {
     @Test
     void shouldMatchTheCommittedDescriptionWhenTheTopologyIsBuilt() throws IOException {
         String generated = describe();
-        if (Boolean.getBoolean("almanac.regenerate")) {
+        if (Boolean.getBoolean("almanac.regenerate") || Boolean.getBoolean(TopologyDiagram.UPDATE_PROPERTY)) {
             Files.writeString(COMMITTED, generated, StandardCharsets.UTF_8);
         }
         String committed = Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : "";
@@ -42,6 +50,11 @@ class DerivedTopologyDescriptionTest {
                     + "). If the change is intended, regenerate it with `" + REGENERATE + "` and review the diff: "
                     + "renamed stores or internal topics start from empty state.");
         }
+    }
+
+    @Test
+    void shouldMatchTheCommittedDiagramWhenTheTopologyIsBuilt() throws IOException {
+        TopologyDiagram.check("derived.topology", description());
     }
 
     @Test

@@ -40,6 +40,7 @@ final class BundledData implements AutoCloseable {
     final DriverStores derivedStores;
     final TableRegistry tables;
     final SqlEngine engine;
+    final LocalPartitionReader reader;
     final TestInputTopic<byte[], byte[]> raw;
     private final TestOutputTopic<ObservationKey, IndicatorObservation> valid;
     private final TestOutputTopic<ObservationKey, IndicatorObservation> latest;
@@ -84,9 +85,11 @@ final class BundledData implements AutoCloseable {
         dp.put(StreamsConfig.APPLICATION_ID_CONFIG, "almanac-derived-test");
         tables = QueryTables.withDerived(topics, derived.definitions, DerivedTopology.build(derived.topics, derived.definitions, dp),
                 "almanac-derived-test");
-        LocalPartitionReader reader = new LocalPartitionReader(
+        reader = new LocalPartitionReader(
                 Map.of(TableDef.Application.FOUNDATION, stores, TableDef.Application.DERIVED, derivedStores), tables);
-        engine = new SqlEngine(tables, new LocalRouter(reader, 1), new SqlEngine.Limits(rowCap, Duration.ofSeconds(30), 1));
+        // A generous time limit: each new statement shape compiles Calcite code, which on a 2-core machine busy with
+        // other builds took over 30 s (SqlEngineTest's first AS OF on current, 2026-12-01, load average 45).
+        engine = new SqlEngine(tables, new LocalRouter(reader, 1), new SqlEngine.Limits(rowCap, Duration.ofMinutes(2), 1));
     }
 
     /** Sends a raw line through the foundation, and its valid and latest output on to the derived tables. */

@@ -24,18 +24,18 @@ class ApplicationResetTest {
     private static final DerivedDefinitions DEFS = DerivedDefinitions.bundled();
     private static final AlmanacConfig CONFIG = AlmanacConfig.defaults("x:9092", Path.of("/tmp/state"));
     private static final List<ApplicationReset.App> APPS = ApplicationReset.applications(CONFIG, LIVE, DEFS, Optional.empty());
-    private static final List<Topic<?, ?>> TOPICS = ApplicationReset.pipelineTopics(LIVE, DEFS);
+    private static final List<Topic<?, ?>> TOPICS = ResetTopics.pipelineTopics(LIVE, DEFS);
 
     @Test
     void shouldNameEveryFoundationChangelogWhenComputingInternalTopics() {
         assertEquals(List.of("almanac", "almanac-derived"), APPS.stream().map(ApplicationReset.App::applicationId).toList());
-        Set<String> internal = ApplicationReset.internalTopicNames("almanac", APPS.get(0).topology(), TOPICS);
+        Set<String> internal = ResetTopics.internalTopicNames("almanac", APPS.get(0).topology(), TOPICS);
         assertTrue(internal.containsAll(Set.of("almanac-validation-counts-store-changelog", "almanac-latest-store-changelog",
                 "almanac-latest-table-store-changelog", "almanac-current-store-changelog",
                 "almanac-series-periods-store-changelog")), internal.toString());
         assertTrue(internal.stream().allMatch(n -> n.startsWith("almanac-") && n.endsWith("-changelog")),
                 "the foundation has stores only, no repartition: " + internal);
-        Set<String> derived = ApplicationReset.internalTopicNames("almanac-derived", APPS.get(1).topology(), TOPICS);
+        Set<String> derived = ResetTopics.internalTopicNames("almanac-derived", APPS.get(1).topology(), TOPICS);
         assertFalse(derived.isEmpty());
         assertTrue(derived.stream().allMatch(n -> n.startsWith("almanac-derived-")), derived.toString());
         assertTrue(derived.stream().noneMatch(n -> n.contains("almanac.")), "no pipeline topic is taken for internal: " + derived);
@@ -44,14 +44,14 @@ class ApplicationResetTest {
     @Test
     void shouldTellInputsFromDerivedTopicsWhenReadingTheTopologies() {
         Set<String> inputs = new TreeSet<>();
-        APPS.forEach(a -> inputs.addAll(ApplicationReset.inputTopics(a, APPS, TOPICS)));
+        APPS.forEach(a -> inputs.addAll(ResetTopics.inputTopics(a, APPS, TOPICS)));
         assertEquals(Set.of("almanac.observations.raw", "almanac.registrations.raw", "almanac.regions"), inputs);
-        Set<String> derived = ApplicationReset.derivedTopics(APPS, TOPICS);
+        Set<String> derived = ResetTopics.derivedTopics(APPS, TOPICS);
         assertTrue(derived.containsAll(Set.of("almanac.observations.valid", "almanac.observations.rejected", "almanac.latest",
                 "almanac.current", "almanac.registrations.rejected")), derived.toString());
         assertTrue(derived.stream().noneMatch(inputs::contains));
-        assertEquals(Set.of("almanac.observations.valid"), ApplicationReset.intermediateTopics(APPS.get(0), APPS, TOPICS));
-        assertTrue(ApplicationReset.intermediateTopics(APPS.get(1), APPS, TOPICS).contains("almanac.latest"),
+        assertEquals(Set.of("almanac.observations.valid"), ResetTopics.intermediateTopics(APPS.get(0), APPS, TOPICS));
+        assertTrue(ResetTopics.intermediateTopics(APPS.get(1), APPS, TOPICS).contains("almanac.latest"),
                 "the derived tables read the foundation's latest table");
     }
 
@@ -60,26 +60,26 @@ class ApplicationResetTest {
         Rebuild rebuild = new Rebuild(CONFIG, "audit", Instant.parse("2026-01-01T23:59:59.999Z"));
         TopicCatalogue shadow = rebuild.topics(LIVE);
         List<ApplicationReset.App> apps = rebuild.applications(shadow, DEFS);
-        List<Topic<?, ?>> topics = ApplicationReset.pipelineTopics(shadow, DEFS);
+        List<Topic<?, ?>> topics = ResetTopics.pipelineTopics(shadow, DEFS);
         assertEquals(List.of("almanac-audit", "almanac-audit-derived"), apps.stream().map(ApplicationReset.App::applicationId).toList());
         Set<String> inputs = new TreeSet<>();
-        apps.forEach(a -> inputs.addAll(ApplicationReset.inputTopics(a, apps, topics)));
+        apps.forEach(a -> inputs.addAll(ResetTopics.inputTopics(a, apps, topics)));
         assertEquals(Set.of("almanac.observations.raw", "almanac.registrations.raw", "almanac.regions"), inputs);
-        Set<String> derived = ApplicationReset.derivedTopics(apps, topics);
+        Set<String> derived = ResetTopics.derivedTopics(apps, topics);
         assertTrue(derived.stream().allMatch(n -> n.startsWith("audit.")), derived.toString());
         Set<String> internal = new TreeSet<>();
-        apps.forEach(a -> internal.addAll(ApplicationReset.internalTopicNames(a.applicationId(), a.topology(), topics)));
+        apps.forEach(a -> internal.addAll(ResetTopics.internalTopicNames(a.applicationId(), a.topology(), topics)));
         assertTrue(internal.stream().allMatch(n -> n.startsWith("almanac-audit-")), internal.toString());
         Set<String> liveInternal = new TreeSet<>();
-        APPS.forEach(a -> liveInternal.addAll(ApplicationReset.internalTopicNames(a.applicationId(), a.topology(), TOPICS)));
+        APPS.forEach(a -> liveInternal.addAll(ResetTopics.internalTopicNames(a.applicationId(), a.topology(), TOPICS)));
         assertTrue(liveInternal.stream().noneMatch(internal::contains), "exact names: a live reset never matches a rebuild's topics");
     }
 
     @Test
     void shouldExplainEveryDeletionWhenDescribingThePlan() {
-        ApplicationReset.AppPlan app = new ApplicationReset.AppPlan("almanac", true, Set.of("almanac.observations.raw"),
+        ResetPlan.AppPlan app = new ResetPlan.AppPlan("almanac", true, Set.of("almanac.observations.raw"),
                 Set.of("almanac.observations.valid"), Set.of("almanac-latest-store-changelog"), Path.of("/s/almanac"), true);
-        ApplicationReset.Plan plan = new ApplicationReset.Plan("h:9092", List.of(app), Set.of("almanac.latest", "almanac.observations.valid"), false);
+        ResetPlan plan = new ResetPlan("h:9092", List.of(app), Set.of("almanac.latest", "almanac.observations.valid"), false);
         String text = plan.describe();
         assertTrue(text.contains("group 'almanac'"), text);
         assertTrue(text.contains("almanac-latest-store-changelog"), text);
@@ -87,8 +87,8 @@ class ApplicationResetTest {
         assertTrue(text.contains("recreates empty"), text);
         assertTrue(text.contains("Keeps the input topics almanac.observations.raw"), text);
         assertFalse(plan.empty());
-        ApplicationReset.AppPlan nothing = new ApplicationReset.AppPlan("almanac", false, Set.of(), Set.of(), Set.of(), Path.of("/s/almanac"), false);
-        ApplicationReset.Plan kept = new ApplicationReset.Plan("h:9092", List.of(nothing), Set.of("almanac.latest"), true);
+        ResetPlan.AppPlan nothing = new ResetPlan.AppPlan("almanac", false, Set.of(), Set.of(), Set.of(), Path.of("/s/almanac"), false);
+        ResetPlan kept = new ResetPlan("h:9092", List.of(nothing), Set.of("almanac.latest"), true);
         assertTrue(kept.empty());
         assertTrue(kept.describe().contains("--keep-derived-topics"));
     }

@@ -8,6 +8,7 @@ import dev.almanac.cli.UserException;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.CaughtUpCheck;
+import dev.almanac.runtime.Waiting;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
@@ -240,16 +241,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        Object monitor = new Object();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+        Waiting.until(() -> {
+            if (streams.state() == KafkaStreams.State.ERROR) {
                 throw new IllegalStateException("Kafka Streams did not start: " + streams.state());
             }
-            synchronized (monitor) {
-                monitor.wait(20);
-            }
-        }
+            return streams.state() == KafkaStreams.State.RUNNING;
+        }, Duration.ofMinutes(2), Duration.ofMillis(20), () -> "Kafka Streams did not start: " + streams.state());
     }
 
     private static String rate(double r) {

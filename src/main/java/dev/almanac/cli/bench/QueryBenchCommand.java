@@ -6,6 +6,7 @@ import dev.almanac.cli.Main;
 import dev.almanac.cli.TextTable;
 import dev.almanac.cli.UserException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.QueryApiConfig;
@@ -20,9 +21,11 @@ import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -41,8 +44,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * that travel between machines.
  */
 @Command(name = "queries", mixinStandardHelpOptions = true,
-        description = {"Benchmarks SQL queries through the HTTP API (key lookups, 100-row series scans) while the pipeline",
-            "ingests synthetic observations, and the pipeline's rate with and without that load, in one run.",
+        description = {"Benchmarks SQL queries through the HTTP API (key lookups on latest and current, as-of lookups, 100-row",
+            "series prefix queries, COUNT(*) over current, GET /tables), idle and while the pipeline ingests synthetic",
+            "observations, and the pipeline's rate with and without that load, in one run.",
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
 final class QueryBenchCommand implements Callable<Integer> {
 
@@ -62,7 +66,7 @@ final class QueryBenchCommand implements Callable<Integer> {
             description = "Synthetic districts: 8 indicators × N series, up to 130 periods each (default: ${DEFAULT-VALUE}).")
     int regions;
 
-    @Option(names = "--clients", paramLabel = "N", defaultValue = "4", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "8", description = "Concurrent HTTP clients, one keep-alive connection each (default: ${DEFAULT-VALUE}).")
     int clients;
 
     @Option(names = "--idle-seconds", paramLabel = "S", defaultValue = "10", description = "Length of the query phases without ingestion (default: ${DEFAULT-VALUE}).")
@@ -112,20 +116,27 @@ final class QueryBenchCommand implements Callable<Integer> {
                 long seedNext = seed;
                 ingest(pipeline, settle, topics, preload, seedNext++);
 
-                List<String> keyQueries = keyLookups(client);
+                List<String> keyQueries = keyLookups(client, "latest", "period");
+                List<String> currentQueries = keyLookups(client, "current", "frequency");
+                List<String> asOfQueries = keyQueries.stream().map(q -> q.replace("FROM latest WHERE",
+                        "FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2100-01-01 00:00:00' WHERE")).toList();
                 List<String> scanQueries = seriesScans(client);
                 out.printf("Query mix: %,d distinct key lookups, %,d series with at least 100 periods; %d clients%n",
                         keyQueries.size(), scanQueries.size(), clients);
                 out.flush();
-                IntFunction<String> keys = i -> keyQueries.get(i % keyQueries.size());
-                IntFunction<String> scans = i -> scanQueries.get(i % scanQueries.size());
+                Workload keys = Workload.sql(keyQueries, 1);
+                Workload scans = Workload.sql(scanQueries, 100);
 
-                phases.add(phase("ingest only", pipeline, settle, topics, client, null, 0, seedNext++, out));
-                phases.add(phase("ingest + key lookups", pipeline, settle, topics, client, keys, 1, seedNext++, out));
-                phases.add(phase("ingest + 100-row scans", pipeline, settle, topics, client, scans, 100, seedNext++, out));
-                phases.add(phase("ingest only (again)", pipeline, settle, topics, client, null, 0, seedNext++, out));
-                phases.add(idle("key lookups, no ingest", client, keys, 1, out));
-                phases.add(idle("100-row scans, no ingest", client, scans, 100, out));
+                phases.add(phase("ingest only", pipeline, settle, topics, node.url(), null, seedNext++, out));
+                phases.add(phase("ingest + key lookups", pipeline, settle, topics, node.url(), keys, seedNext++, out));
+                phases.add(phase("ingest + 100-row prefix queries", pipeline, settle, topics, node.url(), scans, seedNext++, out));
+                phases.add(phase("ingest only (again)", pipeline, settle, topics, node.url(), null, seedNext++, out));
+                phases.add(idle("key lookups, latest", node.url(), keys, out));
+                phases.add(idle("key lookups, current", node.url(), Workload.sql(currentQueries, 1), out));
+                phases.add(idle("as-of key lookups, latest", node.url(), Workload.sql(asOfQueries, 1), out));
+                phases.add(idle("100-row prefix queries", node.url(), scans, out));
+                phases.add(idle("SELECT COUNT(*) FROM current", node.url(), Workload.sql(List.of("SELECT COUNT(*) FROM current"), 1), out));
+                phases.add(idle("GET /tables", node.url(), new Workload(i -> null, -1), out));
             }
             double baseline = (phases.get(0).ingestRate() + phases.get(3).ingestRate()) / 2;
             out.printf("%nalmanac bench queries: %,d preloaded + %,d per phase synthetic observations, %d series × up to 130 periods, "
@@ -133,7 +144,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                     preload, events, 8 * regions, config.partitions(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     workspace.brokerKind(), clients, Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("phase", "pipeline records/s", "ratio to ingest only", "queries/s", "p50 ms", "p99 ms",
-                    "failed"));
+                    "p99.9 ms", "failed"));
             for (Phase p : phases) {
                 boolean ingest = !Double.isNaN(p.ingestRate());
                 boolean queries = p.latenciesNanos().length > 0;
@@ -143,21 +154,23 @@ final class QueryBenchCommand implements Callable<Integer> {
                         queries ? String.format("%,.0f", p.qps()) : "-",
                         queries ? String.format("%.2f", p.percentileMillis(50)) : "-",
                         queries ? String.format("%.2f", p.percentileMillis(99)) : "-",
+                        queries ? String.format("%.2f", p.percentileMillis(99.9)) : "-",
                         queries ? Long.toString(p.failures()) : "-"));
             }
             out.print(table.render());
             out.println("(ratio: against the mean of the two ingest-only phases; pipeline rate: records from the first send until the");
-            out.println(" foundation has processed and committed all of them; latency: HTTP round trip of POST /query)");
+            out.println(" foundation has processed and committed all of them; latency: HTTP round trip of POST /query over a keep-alive");
+            out.println(" connection per client; failed: errors and answers with an unexpected number of rows)");
             out.flush();
             return 0;
         }
     }
 
-    private Phase phase(String name, Pipeline pipeline, CaughtUpCheck settle, TopicCatalogue topics, QueryClient client,
-                        IntFunction<String> queries, int expectedRows, long phaseSeed, PrintWriter out) throws Exception {
+    private Phase phase(String name, Pipeline pipeline, CaughtUpCheck settle, TopicCatalogue topics, String url,
+                        Workload queries, long phaseSeed, PrintWriter out) throws Exception {
         out.printf("Phase: %s ...%n", name);
         out.flush();
-        Load load = queries == null ? null : new Load(client, queries, expectedRows, clients);
+        Load load = queries == null ? null : new Load(url, queries, clients);
         long t = System.nanoTime();
         double rate = ingest(pipeline, settle, topics, events, phaseSeed);
         double seconds = (System.nanoTime() - t) / 1e9;
@@ -168,18 +181,12 @@ final class QueryBenchCommand implements Callable<Integer> {
         return new Phase(name, rate, load.done.get(), load.failed.get(), seconds, load.latencies());
     }
 
-    private Phase idle(String name, QueryClient client, IntFunction<String> queries, int expectedRows, PrintWriter out) throws Exception {
+    private Phase idle(String name, String url, Workload queries, PrintWriter out) throws Exception {
         out.printf("Phase: %s (%d s) ...%n", name, idleSeconds);
         out.flush();
-        Load load = new Load(client, queries, expectedRows, clients);
+        Load load = new Load(url, queries, clients);
         long t = System.nanoTime();
-        Object monitor = new Object();
-        long until = t + idleSeconds * 1_000_000_000L;
-        while (System.nanoTime() < until) {
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+        TimeUnit.SECONDS.sleep(idleSeconds); // the phase's length: the clients keep querying meanwhile
         load.stop();
         return new Phase(name, Double.NaN, load.done.get(), load.failed.get(), (System.nanoTime() - t) / 1e9, load.latencies());
     }
@@ -198,16 +205,16 @@ final class QueryBenchCommand implements Callable<Integer> {
         return n / ((System.nanoTime() - t) / 1e9);
     }
 
-    private static List<String> keyLookups(QueryClient client) throws Exception {
-        JsonNode r = client.query("SELECT indicator, region, period FROM latest WHERE indicator IN ('gdp', 'patent_grants') LIMIT 5000");
+    private static List<String> keyLookups(QueryClient client, String table, String third) throws Exception {
+        JsonNode r = client.query("SELECT indicator, region, " + third + " FROM " + table + " WHERE indicator IN ('gdp', 'patent_grants') LIMIT 5000");
         List<String> out = new ArrayList<>();
         for (JsonNode row : r.path("rows")) {
-            out.add(String.format("SELECT * FROM latest WHERE indicator = '%s' AND region = '%s' AND period = '%s'",
-                    row.get(0).asText(), row.get(1).asText(), row.get(2).asText()));
+            out.add(String.format("SELECT * FROM %s WHERE indicator = '%s' AND region = '%s' AND %s = '%s'",
+                    table, row.get(0).asText(), row.get(1).asText(), third, row.get(2).asText()));
         }
         shuffle(out);
         if (out.isEmpty()) {
-            throw new IllegalStateException("no keys to look up after the preload");
+            throw new IllegalStateException("no " + table + " keys to look up after the preload");
         }
         return out;
     }
@@ -233,7 +240,30 @@ final class QueryBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Client threads sending queries back to back, each timing its round trips. */
+    /**
+     * What the clients send: request {@code i} is a {@code POST /query} body, or null for {@code GET /tables};
+     * an answer counts as failed unless it is 200 with {@code expectedRows} rows (-1: any).
+     */
+    private record Workload(IntFunction<byte[]> body, int expectedRows) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        static Workload sql(List<String> statements, int expectedRows) throws Exception {
+            List<byte[]> bodies = new ArrayList<>();
+            for (String s : statements) {
+                bodies.add(JSON.writeValueAsBytes(Map.of("sql", s)));
+            }
+            return new Workload(i -> bodies.get(Math.floorMod(i, bodies.size())), expectedRows);
+        }
+
+        boolean ok(KeepAliveHttp.Response r) throws java.io.IOException {
+            if (r.status() != 200) {
+                return false;
+            }
+            return expectedRows < 0 || JSON.readTree(r.body()).path("rows").size() == expectedRows;
+        }
+    }
+
+    /** Client threads, one keep-alive connection each, sending requests back to back and timing each round trip. */
     private static final class Load {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong done = new AtomicLong();
@@ -242,7 +272,7 @@ final class QueryBenchCommand implements Callable<Integer> {
         final List<long[]> perThread = new ArrayList<>();
         final int[] counts;
 
-        Load(QueryClient client, IntFunction<String> queries, int expectedRows, int n) {
+        Load(String url, Workload workload, int n) {
             counts = new int[n];
             for (int c = 0; c < n; c++) {
                 long[] lat = new long[1_000_000];
@@ -250,21 +280,23 @@ final class QueryBenchCommand implements Callable<Integer> {
                 int me = c;
                 Thread t = new Thread(() -> {
                     int i = me * 7919;
-                    while (!stop.get()) {
-                        String sql = queries.apply(i++);
-                        long s = System.nanoTime();
-                        try {
-                            JsonNode r = client.query(sql);
-                            long d = System.nanoTime() - s;
-                            if (r.path("rows").size() != expectedRows) {
+                    try (KeepAliveHttp http = new KeepAliveHttp(url)) {
+                        while (!stop.get()) {
+                            byte[] body = workload.body().apply(i++);
+                            long s = System.nanoTime();
+                            try {
+                                KeepAliveHttp.Response r = body == null ? http.get("/tables") : http.post("/query", body);
+                                long d = System.nanoTime() - s;
+                                if (!workload.ok(r)) {
+                                    failed.incrementAndGet();
+                                }
+                                if (counts[me] < lat.length) {
+                                    lat[counts[me]++] = d;
+                                }
+                                done.incrementAndGet();
+                            } catch (Exception e) {
                                 failed.incrementAndGet();
                             }
-                            if (counts[me] < lat.length) {
-                                lat[counts[me]++] = d;
-                            }
-                            done.incrementAndGet();
-                        } catch (Exception e) {
-                            failed.incrementAndGet();
                         }
                     }
                 }, "almanac-bench-client-" + c);

@@ -3,7 +3,7 @@ package dev.almanac.derived.definition;
 import java.util.List;
 
 /** The definitions file is invalid; every problem names the file and line ({@code derived.yaml:12: ...}). */
-public final class DefinitionException extends RuntimeException {
+final class DefinitionException extends RuntimeException {
 
     private final List<String> problems;
 

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.kstream.internals.TimeWindow;
  * length, so {@link #size()} is the longest (31 days): Kafka Streams uses it only to size store
  * retention; each window's real end is the first instant of the next month.
  */
-public final class CalendarMonthWindows extends Windows<TimeWindow> {
+final class CalendarMonthWindows extends Windows<TimeWindow> {
 
     private static final long MAX_MONTH_MS = Duration.ofDays(31).toMillis();
     private final long graceMs;

@@ -34,7 +34,7 @@ import java.util.TreeMap;
  * reported values end in the same month (H1 and Q1..Q2), the strongest qualifier, then the newest
  * vintage, then the greater id is used.
  */
-public final class PeriodAlgebra {
+final class PeriodAlgebra {
 
     private static final Comparator<SeriesPoint> PREFERRED = Comparator
             .comparing(SeriesPoint::getQualifier, Qualifiers.STRENGTH.reversed())

@@ -19,7 +19,7 @@ import java.util.Set;
  * same unit, {@code 100 × (v(X) / v(X − 1 year) − 1)}. A previous value that is zero or negative gives
  * no growth (the ratio means nothing). Rates, percentage points and ranks are not grown.
  */
-public final class YearOverYear {
+final class YearOverYear {
 
     private static final Set<String> NOT_GROWN = Set.of("percent", "percentage_point", "rank");
 

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -66,6 +67,13 @@ public final class QueryClient {
         return send(post("/query", sql).timeout(Duration.ofMinutes(10)).build());
     }
 
+    /** Runs a prepared statement: {@code parameters} are the values of its {@code ?}, in order. */
+    public JsonNode query(String sql, List<?> parameters) throws IOException, InterruptedException {
+        byte[] body = MAPPER.writeValueAsBytes(Map.of("sql", sql, "parameters", parameters));
+        return send(request("/query").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .timeout(Duration.ofMinutes(10)).build());
+    }
+
     public JsonNode tables() throws IOException, InterruptedException {
         return send(request("/tables").GET().build());
     }
@@ -84,7 +92,8 @@ public final class QueryClient {
      * Blank keep-alive lines are skipped.
      */
     public void stream(String sql, Predicate<JsonNode> onLine) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = http.send(post("/query-stream", sql).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(post("/query-stream", sql).header("Accept", "application/x-ndjson").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body(); BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             if (r.statusCode() != 200) {
                 StringBuilder sb = new StringBuilder();

@@ -1,5 +1,6 @@
 package dev.almanac.query.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.almanac.query.ChangeStream;
@@ -10,7 +11,9 @@ import dev.almanac.query.QueryContext;
 import dev.almanac.query.QueryException;
 import dev.almanac.query.QueryResult;
 import dev.almanac.query.SqlEngine;
+import dev.almanac.query.Statements;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -18,27 +21,38 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The HTTP query API. Endpoints:
  * <ul>
- *   <li>{@code POST /query} {"sql": "..."}: a pull query, answered as JSON;</li>
- *   <li>{@code POST /query-stream} {"sql": "... EMIT CHANGES"}: a push query, answered as newline-delimited JSON over
- *       chunked HTTP until the limit or the client disconnects;</li>
+ *   <li>{@code POST /query} {"sql": "...", "parameters": [...]}: a pull query, answered as JSON (Almanac's shape);</li>
+ *   <li>{@code POST /query-stream} {"sql": "...", "properties": {}}: ksqlDB's endpoint for pull and push
+ *       ({@code EMIT CHANGES}) queries: a header object, then row arrays, delimited
+ *       ({@code application/vnd.ksqlapi.delimited.v1}, the default) or as one JSON array ({@code Accept: application/json});
+ *       with {@code Accept: application/x-ndjson}, Almanac's own newline-delimited push stream (the SQL shell's);</li>
+ *   <li>{@code POST /close-query} {"queryId": "..."}: ends a push query;</li>
+ *   <li>{@code POST /ksql}, {@code GET /info}, {@code GET /healthcheck}: ksqlDB's, see {@link KsqlDbApi};</li>
  *   <li>{@code GET /tables}: the tables and their columns;</li>
  *   <li>{@code GET /health}: 200 while every application runs, 503 while one rebalances, restores or stops;</li>
  *   <li>{@code POST /internal/read}: partition reads for other instances of the application.</li>
  * </ul>
- * Errors are {@code {"status": 400, "error": "...", "line": 1, "column": 8}}. With a token, every
- * endpoint but {@code /health} needs {@code Authorization: Bearer <token>}. The routes can be added to a
- * Javalin instance shared with other servers ({@link #routes}) or run on one of their own ({@link #start}).
+ * Errors of Almanac's endpoints are {@code {"status": 400, "error": "...", "line": 1, "column": 8}}, those of
+ * ksqlDB's endpoints ksqlDB's {@code {"@type": ..., "error_code": ..., "message": ...}}. With a token, every
+ * endpoint but the health checks needs {@code Authorization: Bearer <token>} (or Basic with the token as
+ * password, as ksqlDB clients send). The server speaks HTTP/1.1 and HTTP/2 cleartext ({@link #javalin(String, int)});
+ * the routes can also be added to a Javalin instance shared with other servers ({@link #routes}).
  */
 public final class QueryServer implements AutoCloseable {
 
@@ -48,8 +62,12 @@ public final class QueryServer implements AutoCloseable {
      * @param apiToken bearer token required on every endpoint but health; empty for none
      * @param maxStreams concurrent push queries allowed
      * @param heartbeat push streams send a blank line after this long without rows
+     * @param serviceId the name {@code GET /info} gives (the application id)
      */
-    public record Options(Optional<String> apiToken, int maxStreams, Duration heartbeat) {
+    public record Options(Optional<String> apiToken, int maxStreams, Duration heartbeat, String serviceId) {
+        public Options(Optional<String> apiToken, int maxStreams, Duration heartbeat) {
+            this(apiToken, maxStreams, heartbeat, "almanac");
+        }
     }
 
     private final SqlEngine engine;
@@ -57,7 +75,9 @@ public final class QueryServer implements AutoCloseable {
     private final ChangeStream changes;
     private final Supplier<Map<String, KafkaStreams.State>> state;
     private final Options options;
-    private final Semaphore streams;
+    private final PushQueries pushes;
+    private final KsqlDbApi ksql;
+    private final AtomicLong pulls = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private Javalin own;
 
@@ -71,14 +91,28 @@ public final class QueryServer implements AutoCloseable {
         this.changes = changes;
         this.state = state;
         this.options = options;
-        this.streams = new Semaphore(options.maxStreams());
+        this.pushes = new PushQueries(options.maxStreams());
+        this.ksql = new KsqlDbApi(engine, pushes, state, options.serviceId());
     }
 
-    /** A Javalin instance configured for this API (no banner, no compression: streams must not be buffered). */
-    public static Javalin javalin() {
-        return Javalin.create(c -> {
-            c.showJavalinBanner = false;
-            c.http.disableCompression();
+    /** A Javalin instance configured for this API, listening on {@code host:port} with HTTP/1.1 and HTTP/2 cleartext. */
+    public static Javalin javalin(String host, int port) {
+        return Javalin.create(c -> configure(c, host, port));
+    }
+
+    /**
+     * Configures a Javalin for this API: no banner, no compression (streams must not be buffered), and one
+     * connector on {@code host:port} that speaks HTTP/1.1 and HTTP/2 cleartext, with prior knowledge (ksqlDB
+     * clients) or by upgrade. A server shared with other routes should be configured with this too.
+     */
+    public static void configure(JavalinConfig c, String host, int port) {
+        c.showJavalinBanner = false;
+        c.http.disableCompression();
+        c.jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+            connector.setHost(host);
+            connector.setPort(port);
+            return connector;
         });
     }
 
@@ -89,11 +123,11 @@ public final class QueryServer implements AutoCloseable {
 
     /** Starts a server of its own with this API's routes and those that {@code more} adds (a dashboard, metrics). */
     public QueryServer start(String host, int port, java.util.function.Consumer<Javalin> more) {
-        Javalin app = javalin();
+        Javalin app = javalin(host, port);
         routes(app);
         more.accept(app);
         try {
-            app.start(host, port);
+            app.start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
@@ -112,17 +146,31 @@ public final class QueryServer implements AutoCloseable {
     /** Adds this API's routes to {@code app}. */
     public void routes(Javalin app) {
         app.post("/query", guarded(this::query));
-        app.post("/query-stream", guarded(this::queryStream));
-        app.get("/tables", guarded(ctx -> ctx.json(Map.of("tables", engine.describe()))));
+        app.post("/query-stream", ctx -> {
+            if (accepts(ctx, "application/x-ndjson")) {
+                guarded(this::queryStream).handle(ctx);
+            } else {
+                ksqlGuarded(this::ksqlQueryStream).handle(ctx);
+            }
+        });
+        app.post("/close-query", ksqlGuarded(this::closeQuery));
+        app.post("/ksql", ksqlGuarded(ksql::ksql));
+        app.get("/info", ksqlGuarded(ksql::info));
+        app.get("/healthcheck", ksql::healthcheck);
+        app.get("/tables", guarded(ctx -> ctx.contentType("application/json").result(bytes(Map.of("tables", engine.describe())))));
         app.get("/health", this::health);
         app.post(INTERNAL_READ, guarded(this::internalRead));
     }
 
+    private static boolean accepts(Context ctx, String type) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(type);
+    }
+
     private Handler guarded(Handler handler) {
         return ctx -> {
-            if (options.apiToken().isPresent() && !authorized(ctx.header("Authorization"), options.apiToken().get())) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                error(ctx, new QueryException(401, "missing or wrong bearer token (Authorization: Bearer <token>)"));
+            if (!authorized(ctx)) {
+                error(ctx, unauthorized(ctx));
                 return;
             }
             try {
@@ -131,6 +179,52 @@ public final class QueryServer implements AutoCloseable {
                 error(ctx, e);
             }
         };
+    }
+
+    /** Like {@link #guarded}, with errors in ksqlDB's shape. */
+    private Handler ksqlGuarded(Handler handler) {
+        return ctx -> {
+            if (!authorized(ctx)) {
+                ksqlError(ctx, unauthorized(ctx), null);
+                return;
+            }
+            try {
+                handler.handle(ctx);
+            } catch (QueryException e) {
+                ksqlError(ctx, e, ctx.attribute("statement"));
+            }
+        };
+    }
+
+    private static QueryException unauthorized(Context ctx) {
+        ctx.header("WWW-Authenticate", "Bearer");
+        return new QueryException(401, "missing or wrong bearer token (Authorization: Bearer <token>)");
+    }
+
+    private boolean authorized(Context ctx) {
+        if (options.apiToken().isEmpty()) {
+            return true;
+        }
+        String header = ctx.header("Authorization");
+        String token = options.apiToken().get();
+        if (header != null && header.startsWith("Basic ")) {
+            // ksqlDB clients send Basic credentials: the token is the password, any user name.
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                return colon >= 0 && authorized("Bearer " + decoded.substring(colon + 1).trim(), token);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return authorized(header, token);
+    }
+
+    private static void ksqlError(Context ctx, QueryException e, String statement) {
+        if (ctx.res().isCommitted()) {
+            return;
+        }
+        ctx.status(KsqlDbApi.status(e)).contentType("application/json").result(bytes(KsqlDbApi.error(e, statement)));
     }
 
     private static boolean authorized(String header, String token) {
@@ -142,6 +236,9 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, QueryException e) {
+        if (ctx.res().isCommitted()) {
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", e.status());
         body.put("error", e.getMessage());
@@ -149,7 +246,15 @@ public final class QueryServer implements AutoCloseable {
             body.put("line", e.line());
             body.put("column", e.column());
         }
-        ctx.status(e.status()).json(body);
+        ctx.status(e.status()).contentType("application/json").result(bytes(body));
+    }
+
+    static byte[] bytes(Object value) {
+        try {
+            return PeerJson.MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
     }
 
     /** The message of an error body, or the body itself when it is not one. */
@@ -166,29 +271,136 @@ public final class QueryServer implements AutoCloseable {
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
-    private static String sql(Context ctx) {
-        JsonNode body;
+    /** The request body as JSON; 400 when it is not, 413 when it is too large. */
+    static JsonNode body(Context ctx) {
+        byte[] bytes;
         try {
-            body = PeerJson.MAPPER.readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            throw QueryException.badRequest("the body must be JSON: {\"sql\": \"SELECT ...\"}");
+            bytes = ctx.bodyAsBytes();
+        } catch (io.javalin.http.HttpResponseException e) {
+            throw new QueryException(e.getStatus(), "the request body was refused: " + e.getMessage());
         }
-        if (body == null || !body.path("sql").isTextual()) {
+        try {
+            JsonNode body = PeerJson.MAPPER.readTree(bytes);
+            if (body == null || !body.isObject()) {
+                throw QueryException.badRequest("the body must be a JSON object, e.g. {\"sql\": \"SELECT ...\"}");
+            }
+            return body;
+        } catch (IOException e) {
+            throw QueryException.badRequest("the body is not valid JSON (" + SqlEngine.firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + "); send {\"sql\": \"SELECT ...\"}");
+        }
+    }
+
+    private static String sql(Context ctx, JsonNode body) {
+        if (!body.path("sql").isTextual()) {
             throw QueryException.badRequest("the body must be JSON with a string field sql: {\"sql\": \"SELECT ...\"}");
         }
-        return body.get("sql").asText();
+        String sql = body.get("sql").asText();
+        ctx.attribute("statement", sql);
+        return sql;
+    }
+
+    /** The values of a prepared statement's {@code ?} parameters: strings, numbers, booleans or nulls. */
+    private static List<Object> parameters(JsonNode body) {
+        JsonNode ps = body.path("parameters");
+        if (ps.isMissingNode() || ps.isNull()) {
+            return List.of();
+        }
+        if (!ps.isArray()) {
+            throw QueryException.badRequest("parameters must be an array of values for the ? in the statement, in order");
+        }
+        List<Object> out = new ArrayList<>();
+        for (JsonNode p : ps) {
+            if (p.isTextual()) {
+                out.add(p.asText());
+            } else if (p.isIntegralNumber()) {
+                out.add(p.longValue());
+            } else if (p.isNumber()) {
+                out.add(p.doubleValue());
+            } else if (p.isBoolean()) {
+                out.add(p.booleanValue());
+            } else if (p.isNull()) {
+                out.add(null);
+            } else {
+                throw QueryException.badRequest("parameter " + (out.size() + 1) + " is " + p.getNodeType() + ": parameters are strings, numbers, booleans or null");
+            }
+        }
+        return out;
     }
 
     private void query(Context ctx) {
-        QueryResult r = engine.query(sql(ctx));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("columns", columns(r.columns()));
-        body.put("rows", r.rows());
-        body.put("truncated", r.truncated());
-        body.put("row_cap", engine.limits().rowCap());
-        body.put("instances", r.instances());
-        body.put("elapsed_ms", Math.round(r.elapsedMillis() * 100) / 100.0);
-        ctx.json(body);
+        JsonNode body = body(ctx);
+        QueryResult r = engine.query(sql(ctx, body), parameters(body));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("columns", columns(r.columns()));
+        answer.put("rows", r.rows());
+        answer.put("truncated", r.truncated());
+        answer.put("row_cap", engine.limits().rowCap());
+        answer.put("instances", r.instances());
+        answer.put("elapsed_ms", Math.round(r.elapsedMillis() * 100) / 100.0);
+        ctx.contentType("application/json").result(bytes(answer));
+    }
+
+    /** ksqlDB's {@code /query-stream}: a pull query answered at once, or a push query streamed until closed. */
+    private void ksqlQueryStream(Context ctx) throws Exception {
+        JsonNode body = body(ctx);
+        String sql = sql(ctx, body);
+        String cleaned = Statements.clean(sql);
+        KsqlDbApi.requireQuery(cleaned);
+        boolean json = accepts(ctx, "application/json") && !accepts(ctx, "application/vnd.ksqlapi.delimited.v1");
+        String type = json ? "application/json" : "application/vnd.ksqlapi.delimited.v1";
+        if (!Statements.isPush(cleaned)) {
+            QueryResult r = engine.query(sql, parameters(body));
+            ObjectNode header = KsqlDbApi.header("almanac_pull_" + pulls.incrementAndGet(), r.columns());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            if (json) {
+                List<Object> all = new ArrayList<>(r.rows().size() + 1);
+                all.add(header);
+                all.addAll(r.rows());
+                out.write(bytes(all));
+            } else {
+                out.write(bytes(header));
+                out.write('\n');
+                for (List<Object> row : r.rows()) {
+                    out.write(bytes(row));
+                    out.write('\n');
+                }
+            }
+            ctx.contentType(type).result(out.toByteArray());
+            return;
+        }
+        PushQueries.Running running = pushes.start(sql);
+        try (PushQuery query = PushQuery.prepare(engine, sql)) {
+            ctx.status(200);
+            ctx.res().setContentType(type);
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            KsqlSink sink = new KsqlSink(ctx.res().getOutputStream(), json, running.id());
+            try {
+                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted());
+            } catch (IOException clientGone) {
+                // The client disconnected: one way a push query ends.
+            } catch (Exception e) {
+                QueryException q = QueryException.find(e);
+                if (!sink.begun) {
+                    throw q != null ? q : new QueryException(500, "push query failed: " + e.getMessage());
+                }
+                sink.error(q != null ? q : new QueryException(500, e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        } finally {
+            pushes.end(running);
+        }
+    }
+
+    /** ksqlDB's {@code /close-query} {"queryId": "..."}: ends a push query; its stream completes. */
+    private void closeQuery(Context ctx) {
+        JsonNode body = body(ctx);
+        if (!body.path("queryId").isTextual()) {
+            throw QueryException.badRequest("the body must be JSON with a string field queryId: {\"queryId\": \"...\"}");
+        }
+        String id = body.get("queryId").asText();
+        if (!pushes.close(id)) {
+            throw QueryException.badRequest("no push query with id " + id + " runs here");
+        }
+        ctx.status(200).result("");
     }
 
     private static List<Map<String, String>> columns(List<QueryResult.ResultColumn> columns) {
@@ -219,18 +431,17 @@ public final class QueryServer implements AutoCloseable {
         ctx.contentType("application/json").result(PeerJson.answer(answer));
     }
 
+    /** Almanac's own push stream (newline-delimited JSON with blank keep-alive lines), for {@code Accept: application/x-ndjson}. */
     private void queryStream(Context ctx) throws Exception {
-        String sql = sql(ctx);
-        if (!streams.tryAcquire()) {
-            throw new QueryException(503, "too many push queries running (" + options.maxStreams() + "); try again later");
-        }
+        String sql = sql(ctx, body(ctx));
+        PushQueries.Running running = pushes.start(sql);
         try (PushQuery query = PushQuery.prepare(engine, sql)) {
             ctx.status(200);
             ctx.res().setContentType("application/x-ndjson; charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             NdjsonSink sink = new NdjsonSink(ctx.res().getOutputStream());
             try {
-                changes.run(query, sink, () -> closing.get() || Thread.currentThread().isInterrupted());
+                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted());
             } catch (IOException clientGone) {
                 // The client disconnected: that is how a push query without LIMIT ends.
             } catch (Exception e) {
@@ -238,7 +449,67 @@ public final class QueryServer implements AutoCloseable {
                 sink.error(q != null ? q.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         } finally {
-            streams.release();
+            pushes.end(running);
+        }
+    }
+
+    /**
+     * Writes a push query as ksqlDB does: the header object, then one row array per change, each flushed
+     * on its own (clients parse each chunk), either one per line or as the elements of one JSON array.
+     * Delimited streams send no keep-alives (ksqlDB clients would choke on them); JSON arrays send a space.
+     */
+    private static final class KsqlSink implements ChangeStream.Sink {
+        private final OutputStream out;
+        private final boolean json;
+        private final String queryId;
+        boolean begun;
+
+        KsqlSink(OutputStream out, boolean json, String queryId) {
+            this.out = out;
+            this.json = json;
+            this.queryId = queryId;
+        }
+
+        private void write(String prefix, Object value, String suffix) throws IOException {
+            out.write(prefix.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes(value));
+            out.write(suffix.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        @Override
+        public void begin(List<QueryResult.ResultColumn> columns) throws IOException {
+            begun = true;
+            write(json ? "[" : "", KsqlDbApi.header(queryId, columns), json ? "" : "\n");
+        }
+
+        @Override
+        public void row(List<Object> row) throws IOException {
+            write(json ? ",\n" : "", row, json ? "" : "\n");
+        }
+
+        @Override
+        public void heartbeat() throws IOException {
+            if (json) {
+                out.write(' ');
+                out.flush();
+            }
+        }
+
+        void error(QueryException e) {
+            try {
+                write(json ? ",\n" : "", KsqlDbApi.error(e, null), json ? "]" : "\n");
+            } catch (IOException ignored) {
+                // the client is gone as well
+            }
+        }
+
+        @Override
+        public void end(long rows, String reason) throws IOException {
+            if (json) {
+                out.write(']');
+                out.flush();
+            }
         }
     }
 

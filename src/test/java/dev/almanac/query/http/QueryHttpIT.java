@@ -47,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -230,6 +231,70 @@ class QueryHttpIT {
         // The earlier figure stays what was known before the revision.
         assertEquals(List.of(List.of("209.0")), rows(client.query("SELECT value FROM current FOR SYSTEM_TIME AS OF TIMESTAMP "
                 + "'2026-02-01 00:00:00' WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'")));
+    }
+
+    /**
+     * Proof with a ksqlDB client nobody here wrote: Node's ksqldb-client 1.0.5 (HTTP/2 cleartext, installed
+     * from src/test/node/ksqldb's lock file) runs a pull query, lists tables, describes one, gets an error,
+     * and receives a row produced after its push query started, then closes the push query.
+     */
+    @Test
+    void shouldServeAnIndependentKsqlDbClientOverHttp2() throws Exception {
+        Assumptions.assumeTrue(dev.almanac.testing.NodeProject.available(),
+                "node/npm not found on PATH: skipping the ksqldb-client test (install Node 20+ to run it)");
+        Path work = dev.almanac.testing.NodeProject.install("ksqldb", List.of("package.json", "package-lock.json", "ksqldb.js"));
+        Path started = work.resolve("started");
+        Path result = work.resolve("result.json");
+        Files.deleteIfExists(started);
+        Files.deleteIfExists(result);
+        Process node = dev.almanac.testing.NodeProject.node(work, java.util.Map.of(
+                "PORT", Integer.toString(config.queryApi().httpPort()),
+                "PULL_SQL", "SELECT value, value_text FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025';",
+                "PUSH_SQL", "SELECT region, period, value FROM LATEST WHERE indicator = 'unicorn_count' AND region = 'CN-SZ' EMIT CHANGES;",
+                "STARTED", started.toString(),
+                "RESULT", result.toString()), "ksqldb.js");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(started) && node.isAlive() && System.nanoTime() < deadline) {
+                node.waitFor(100, TimeUnit.MILLISECONDS);
+            }
+            assertTrue(Files.exists(started), "the push query did not start:\n" + dev.almanac.testing.NodeProject.tail(work.resolve("ksqldb.js.log").toFile()));
+            try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+                producer.sendLine(topics.rawObservations().name(), Fixtures.json("ksqldb-push-1", "unicorn_count", "CN-SZ", "2026", "7", "2026-03-01"));
+                producer.flush();
+            }
+            dev.almanac.testing.NodeProject.finish(node, work.resolve("ksqldb.js.log"), 120);
+        } finally {
+            node.destroyForcibly();
+        }
+        JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.toFile());
+        assertEquals(200, out.at("/pull/status").asInt(), out.toString());
+        assertEquals("[\"VALUE\",\"VALUE_TEXT\"]", out.at("/pull/metadata/columnNames").toString());
+        assertEquals(1, out.at("/pull/rows").size(), out.toString());
+        assertEquals(5.2073e12, out.at("/pull/rows/0/VALUE").asDouble(), out.toString());
+        assertEquals("5.2073万亿", out.at("/pull/rows/0/VALUE_TEXT").asText());
+        List<String> tables = new ArrayList<>();
+        out.path("tables").forEach(t -> tables.add(t.path("name").asText()));
+        assertTrue(tables.containsAll(List.of("LATEST", "CURRENT", "REVISIONS")), tables.toString());
+        assertEquals(0, out.path("streams").size());
+        assertEquals("CURRENT", out.at("/description/name").asText());
+        assertEquals(400, out.at("/unknownTable/status").asInt());
+        assertTrue(out.at("/unknownTable/error/message").asText().contains("unknown table nowhere"), out.toString());
+        assertEquals(200, out.at("/push/status").asInt(), out.toString());
+        assertEquals("[\"REGION\",\"PERIOD\",\"VALUE\"]", out.at("/pushMetadata/columnNames").toString());
+        assertEquals(1, out.at("/push/rows").size(), out.toString());
+        assertEquals("CN-SZ", out.at("/push/rows/0/REGION").asText());
+        assertEquals("2026", out.at("/push/rows/0/PERIOD").asText());
+        assertEquals(7.0, out.at("/push/rows/0/VALUE").asDouble(), out.toString());
+        assertEquals(200, out.at("/close/status").asInt(), out.toString());
+        // Closed means gone: the server no longer lists it.
+        HttpResponse<String> queries = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node().url() + "/ksql"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ksql\": \"SHOW QUERIES;\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("[]", new com.fasterxml.jackson.databind.ObjectMapper().readTree(queries.body()).get(0).path("queries").toString(), queries.body());
+    }
+
+    private static QueryNode node() {
+        return node;
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import org.awaitility.Awaitility;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,16 +181,7 @@ class TwoInstanceQueryIT {
         assertNotNull(answered.path("partitions").path(FoundationTopology.LATEST_TABLE_STORE).get(0));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Object monitor = new Object();
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            synchronized (monitor) {
-                monitor.wait(100);
-            }
-        }
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +65,8 @@ final class RunCommand implements Callable<Integer> {
                         ValidationCounts c = pipeline.validationCounts();
                         out.printf("read %d, accepted %d, rejected %d %s%n", c.read(), c.accepted(), c.rejected(),
                                 c.rejectedByReason().isEmpty() ? "" : c.rejectedByReason());
-                    } catch (IllegalStateException e) {
+                    } catch (IllegalStateException | InvalidStateStoreException e) {
+                        // During a rebalance the counts store closes under the iterator: report the state, keep running.
                         out.printf("state: %s (%s)%n", pipeline.streams().state(), e.getMessage());
                     }
                     out.flush();

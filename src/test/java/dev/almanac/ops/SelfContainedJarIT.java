@@ -34,7 +34,7 @@ class SelfContainedJarIT {
         assertTrue(version.output.matches("(?s)almanac \\S+, Kafka 4\\.\\d+\\.\\d+\\s*"), version.output);
 
         int lines = Fixtures.bundledObservations().size();
-        Result demo = run(empty, 400, "demo", "--once", "--fresh", "--http-port", "0", "--schema-registry-port", "0", "--query-timeout", "120");
+        Result demo = run(empty, 400, "demo", "--once", "--fresh", "--tables", "--http-port", "0", "--schema-registry-port", "0", "--query-timeout", "120");
         assertEquals(0, demo.code, demo.output);
         assertTrue(demo.output.contains("Validation (this run): read " + lines + ", accepted " + lines + ", rejected 0"), demo.output);
         assertTrue(demo.output.matches("(?s).*registered_llm_count\\s+CN-BJ\\s+asof:2025-12-31\\s+209\\s+count.*"), demo.output);

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,8 +92,11 @@ class MetricsAndProbesIT {
             assertTrue(text.contains("almanac_query_seconds_bucket{kind=\"pull\",outcome=\"ok\",table=\"latest\""), text);
             assertTrue(Pattern.compile("(?m)^almanac_schema_registry_calls_seconds_count\\{operation=\"register\",outcome=\"ok\"\\} [1-9]").matcher(text).find(), text);
             assertTrue(Pattern.compile("(?m)^kafka_stream_thread_process_total\\{application=\"foundation\"").matcher(text).find(), text);
-            assertTrue(Pattern.compile("(?m)^kafka_consumer_fetch_manager_records_lag\\{.*partition=\"1\".*topic=\"almanac\\.observations\\.raw\"").matcher(text).find(),
-                    "consumer lag per input partition:\n" + text);
+            // Micrometer's Kafka binder registers metrics that appear after binding (a partition's lag appears once
+            // the partition is assigned and fetched) on its next refresh, every 60 s: wait for it with a deadline.
+            Pattern lag = Pattern.compile("(?m)^kafka_consumer_fetch_manager_records_lag\\{.*partition=\"1\".*topic=\"almanac\\.observations\\.raw\"");
+            Awaitility.await("consumer lag per input partition in /metrics").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> lag.matcher(get(url + "/metrics").body()).find());
             assertTrue(text.contains("jvm_memory_used_bytes{"), text);
 
             assertEquals(200, get(url + "/health/live").statusCode());

@@ -656,7 +656,7 @@ async function live() {
     try {
       const res = await fetch('/query-stream', {
         method: 'POST',
-        headers: headers({ Accept: 'application/vnd.ksqlapi.delimited.v1' }),
+        headers: headers({ Accept: 'application/x-ndjson' }),
         body: JSON.stringify({ sql: 'SELECT indicator, region, period, value, value_text, unit, qualifier, published FROM latest EMIT CHANGES', properties: {} }),
       });
       if (res.status === 401) { if (token === state.token) showLogin(state.token ? 'The token was not accepted.' : ''); continue; }

@@ -51,6 +51,18 @@ class StatementCacheTest {
     }
 
     @Test
+    void shouldSeeNewDataWhenTheSameStatementRunsAgain() {
+        try (BundledData fresh = new BundledData()) {
+            String q = "SELECT period, value FROM current WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'";
+            assertEquals(List.of(List.of("asof:2025-12-31", 209.0)), fresh.rows(q));
+            fresh.send("{\"id\": \"cache-1\", \"indicator\": \"registered_llm_count\", \"region\": \"CN-BJ\", "
+                    + "\"period\": \"asof:2026-03-31\", \"value\": 230, \"unit\": \"count\", \"qualifier\": \"exact\", "
+                    + "\"published\": \"2026-04-02\", \"source\": \"test\", \"quote\": \"230\"}");
+            assertEquals(List.of(List.of("asof:2026-03-31", 230.0)), fresh.rows(q), "a cached statement reads the stores again");
+        }
+    }
+
+    @Test
     void shouldKeepLiteralsThatAreNotParametersInTheCachedStatement() {
         String q = "SELECT region FROM latest WHERE indicator = 'gdp' AND region LIKE '%s' AND period = '2025' ORDER BY region";
         List<List<Object>> beijing = data.rows(String.format(q, "CN-BJ%"));

@@ -65,6 +65,12 @@ echo "compose-test: $beijing -> $(sql "$beijing" | sed 's/,"truncated".*//')"
 status="$(curl -s -o /dev/null -w '%{http_code}' -d '{"sql": "SELECT 1"}' "$api/query")"
 [[ "$status" == 401 ]] || fail "the SQL API answered $status without the token (expected 401)"
 
+# The Kafka tools' jars for the host-side consumer: build-images.sh copies them only when it rebuilds the
+# Kafka image, so a fresh clone that reuses the image has none yet.
+if ! compgen -G 'docker/kafka/target/libs/kafka-tools-*.jar' >/dev/null; then
+  mvn -B -q -f docker/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/libs \
+    || fail "cannot copy the Kafka tools' jars for the host-side consumer"
+fi
 # A derived topic's first record, read on the host through the published Kafka port: Confluent wire format
 # (magic byte 0, 4-byte schema id), the id known to the registry on its published port.
 bytes="$(timeout 120 java -Xmx256m -Dlog4j2.configurationFile=docker/kafka/config/tools-log4j2.properties \

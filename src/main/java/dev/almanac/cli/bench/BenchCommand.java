@@ -16,23 +16,16 @@ import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Measures the pipeline's throughput against the raw consumer rate on the same broker in the same
@@ -47,17 +40,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int DISTRICTS = 500;
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    BenchOptions bench;
+
     @Option(names = "--events", paramLabel = "N", defaultValue = "200000", description = "Synthetic observations (default: ${DEFAULT-VALUE}).")
     long events;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--foundation-only", description = "Skip the full-pipeline stage.")
     boolean foundationOnly;
@@ -75,21 +65,19 @@ public final class BenchCommand implements Callable<Integer> {
         if (longSeries != null && longSeries < 1) {
             throw new UserException("--long-series must be at least 1", Main.USAGE);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = bench.out();
         try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench")) {
-            Path work = workspace.dir();
             String bootstrap = workspace.bootstrap(kafka.bootstrapServers(), out);
-            String runId = Long.toString(System.currentTimeMillis(), 36);
-            AlmanacConfig base = kafka.config(bootstrap).withStateDir(work.resolve("state"));
+            AlmanacConfig base = kafka.config(bootstrap);
             AvroSerdes serdes = new AvroSerdes(new LocalSchemaRegistry());
 
-            AlmanacConfig foundationConfig = base.withTopicPrefix("bench-" + runId + "-f").withApplicationId("bench-" + runId + "-f");
+            AlmanacConfig foundationConfig = workspace.config(base, "f");
             TopicCatalogue foundationTopics = TopicCatalogue.create(foundationConfig.topicPrefix(), serdes);
             double produceRate = produce(bootstrap, foundationConfig, foundationTopics, null);
             out.printf("produced %,d observations (%,.0f records/s)%n", events, produceRate);
             out.flush();
 
-            double consumeRate = rawConsumerRate(bootstrap, foundationTopics.rawObservations().name(), events);
+            double consumeRate = Baseline.rawConsumerRate(bootstrap, foundationTopics.rawObservations().name(), events);
             out.printf("raw consumer: %,.0f records/s%n", consumeRate);
             out.flush();
 
@@ -102,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
                 try (StageMetrics metrics = new StageMetrics(Map.of("foundation", streams))) {
                     long t = System.nanoTime();
                     settle.await(foundationConfig.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
-                    foundationRate = events / secondsSince(t);
+                    foundationRate = events / Baseline.secondsSince(t);
                     foundationFigures = metrics.finish(events, foundationConfig.stateDir().resolve(foundationConfig.applicationId()));
                 }
             }
@@ -112,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
             Double fullRate = null;
             StageMetrics.Result fullFigures = null;
             if (!foundationOnly) {
-                AlmanacConfig fullConfig = base.withTopicPrefix("bench-" + runId + "-p").withApplicationId("bench-" + runId + "-p");
+                AlmanacConfig fullConfig = workspace.config(base, "p");
                 TopicCatalogue fullTopics = TopicCatalogue.create(fullConfig.topicPrefix(), serdes);
                 try (Pipeline pipeline = new Pipeline(fullConfig, fullTopics)) {
                     produce(bootstrap, fullConfig, fullTopics, pipeline);
@@ -123,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
                     try (StageMetrics metrics = new StageMetrics(apps)) {
                         long t = System.nanoTime();
                         pipeline.awaitSettled(Duration.ofMinutes(30));
-                        fullRate = events / secondsSince(t);
+                        fullRate = events / Baseline.secondsSince(t);
                         fullFigures = metrics.finish(events, fullConfig.stateDir());
                     }
                     if (pipeline.validationCounts().read() != events) {
@@ -171,14 +159,14 @@ public final class BenchCommand implements Callable<Integer> {
         RegionsCommand.send(bootstrap, topics, SyntheticObservations.regions(DISTRICTS));
         long t = System.nanoTime();
         try (RawProducer producer = new RawProducer(bootstrap)) {
-            SyntheticObservations gen = longSeries == null ? new SyntheticObservations(events, DISTRICTS, seed)
-                    : SyntheticObservations.longSeries(events, longSeries, seed);
+            SyntheticObservations gen = longSeries == null ? new SyntheticObservations(events, DISTRICTS, bench.seed)
+                    : SyntheticObservations.longSeries(events, longSeries, bench.seed);
             while (gen.hasNext()) {
                 producer.sendLine(topics.rawObservations().name(), gen.next());
             }
             producer.flush();
         }
-        return events / secondsSince(t);
+        return events / Baseline.secondsSince(t);
     }
 
     private String shape() {
@@ -212,34 +200,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Records/s of a plain consumer reading the topic from the beginning, in repeated passes until two
-     * seconds have passed, so the baseline is not a single tenth of a second.
-     */
-    static double rawConsumerRate(String bootstrap, String topic, long records) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            long total = 0;
-            long t = System.nanoTime();
-            do {
-                consumer.seekToBeginning(partitions);
-                long seen = 0;
-                while (seen < records) {
-                    seen += consumer.poll(Duration.ofMillis(500)).count();
-                }
-                total += seen;
-            } while (secondsSince(t) < 2);
-            return total / secondsSince(t);
-        }
-    }
-
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
         Waiting.until(() -> {
             if (streams.state() == KafkaStreams.State.ERROR) {
@@ -255,9 +215,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static String ratio(double a, double b) {
         return String.format("%.3f", a / b);
-    }
-
-    private static double secondsSince(long t) {
-        return (System.nanoTime() - t) / 1e9;
     }
 }

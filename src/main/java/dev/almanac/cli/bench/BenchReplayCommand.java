@@ -11,10 +11,10 @@ import dev.almanac.runtime.StoreReadiness;
 import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.replay.DateWindow;
 import dev.almanac.replay.HistoryGenerator;
 import dev.almanac.replay.Pacing;
+import dev.almanac.replay.Rebuild;
 import dev.almanac.replay.ProducerSink;
 import dev.almanac.replay.ReplayResult;
 import dev.almanac.replay.Replayer;
@@ -25,21 +25,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.processor.StateRestoreListener;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench replay}: replay throughput end to end (history file until every table has settled) and
@@ -51,20 +43,17 @@ import picocli.CommandLine.Model.CommandSpec;
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
 final class BenchReplayCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    BenchOptions bench;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "1000000", description = "History lines, about (default: ${DEFAULT-VALUE}).")
     long events;
 
     @Option(names = "--vintages", paramLabel = "V", defaultValue = "4", description = "Vintages per reference period (default: ${DEFAULT-VALUE}).")
     int vintages;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -74,24 +63,20 @@ final class BenchReplayCommand implements Callable<Integer> {
         HistoryGenerator.Spec history;
         try {
             int series = (int) Math.max(1, Math.round((double) events / (HistoryGenerator.PERIODS_PER_SERIES * vintages)));
-            history = new HistoryGenerator.Spec(series, vintages, seed, 0.001);
+            history = new HistoryGenerator.Spec(series, vintages, bench.seed, 0.001);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), Main.USAGE);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = bench.out();
         try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench-replay")) {
             Path work = workspace.dir();
             Path file = work.resolve("history.jsonl");
             long t = System.nanoTime();
             HistoryGenerator.Stats stats = GenerateHistoryCommand.write(history, file);
             out.printf("Generated %,d history lines (%,d series x %d periods x %d vintages, %,d bad) in %.1f s%n", stats.lines(),
-                    history.series(), HistoryGenerator.PERIODS_PER_SERIES, vintages, stats.bad(), secondsSince(t));
+                    history.series(), HistoryGenerator.PERIODS_PER_SERIES, vintages, stats.bad(), Baseline.secondsSince(t));
             String bootstrap = workspace.bootstrap(kafka.bootstrapServers(), out);
-            String runId = Long.toString(System.currentTimeMillis(), 36);
-            AlmanacConfig config = kafka.config(bootstrap)
-                    .withTopicPrefix("bench-" + runId)
-                    .withApplicationId("almanac-bench-" + runId)
-                    .withStateDir(work.resolve("state"));
+            AlmanacConfig config = workspace.config(kafka.config(bootstrap), "replay");
             TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
 
             double replaySeconds;
@@ -108,20 +93,20 @@ final class BenchReplayCommand implements Callable<Integer> {
                     sent = new Replayer(new Replayer.Options(DateWindow.ALL, new Pacing.Max(), false), ReplayTopics.of(topics), sink,
                             Replayer.Clock.SYSTEM).run(List.of(file), Replayer.Listener.NONE);
                 }
-                replaySeconds = secondsSince(t);
+                replaySeconds = Baseline.secondsSince(t);
                 settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(pipeline.topology()), Duration.ofHours(2));
-                foundationSeconds = secondsSince(t);
+                foundationSeconds = Baseline.secondsSince(t);
                 settle.await(Pipeline.derivedApplicationId(config), CaughtUpCheck.sourceTopics(pipeline.derivedTopology()), Duration.ofHours(2));
-                allSeconds = secondsSince(t);
+                allSeconds = Baseline.secondsSince(t);
                 StoreReadiness.await(pipeline, Duration.ofMinutes(10));
                 long read = pipeline.validationCounts().read();
                 if (read != sent.observations() + sent.bad()) {
                     throw new IllegalStateException("the pipeline read " + read + " of " + (sent.observations() + sent.bad()) + " observation records");
                 }
-                latestRows = count(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+                latestRows = Rebuild.summary(pipeline).latestRows();
             }
             long lines = sent.observations() + sent.bad();
-            double consumerRate = rawConsumerRate(bootstrap, topics.rawObservations().name(), lines);
+            double consumerRate = Baseline.rawConsumerRate(bootstrap, topics.rawObservations().name(), lines);
 
             for (String app : List.of(config.applicationId(), Pipeline.derivedApplicationId(config))) {
                 EmbeddedBroker.deleteTree(config.stateDir().resolve(app));
@@ -148,8 +133,8 @@ final class BenchReplayCommand implements Callable<Integer> {
                 t = System.nanoTime();
                 pipeline.start(Duration.ofMinutes(30));
                 StoreReadiness.await(pipeline, Duration.ofMinutes(30));
-                restoreSeconds = secondsSince(t);
-                long after = count(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+                restoreSeconds = Baseline.secondsSince(t);
+                long after = Rebuild.summary(pipeline).latestRows();
                 if (after != latestRows) {
                     throw new IllegalStateException("restored latest table has " + after + " rows, " + latestRows + " before");
                 }
@@ -178,50 +163,5 @@ final class BenchReplayCommand implements Callable<Integer> {
 
     private static List<String> row(String stage, double rate, double baseline, double seconds) {
         return List.of(stage, String.format("%,.0f", rate), String.format("%.3f", rate / baseline), String.format("%.1f s", seconds));
-    }
-
-    private static <K, V> long count(ReadOnlyKeyValueStore<K, V> store) {
-        long n = 0;
-        try (KeyValueIterator<K, V> it = store.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /**
-     * Records/s of a plain consumer reading the topic from the beginning. Small topics are read in
-     * repeated passes (seek to the beginning again) until two seconds have passed, so the baseline is
-     * not a single tenth of a second.
-     */
-    private static double rawConsumerRate(String bootstrap, String topic, long records) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "almanac-bench-raw-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            long total = 0;
-            long t = System.nanoTime();
-            do {
-                consumer.seekToBeginning(parts);
-                long seen = 0;
-                while (seen < records) {
-                    seen += consumer.poll(Duration.ofMillis(500)).count();
-                }
-                total += seen;
-            } while (secondsSince(t) < 2);
-            return total / secondsSince(t);
-        }
-    }
-
-    private static double secondsSince(long t) {
-        return (System.nanoTime() - t) / 1e9;
     }
 }

@@ -1,6 +1,7 @@
 package dev.almanac.cli.bench;
 
 import dev.almanac.broker.EmbeddedBroker;
+import dev.almanac.runtime.AlmanacConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Duration;
 final class BenchWorkspace implements AutoCloseable {
 
     private final Path dir;
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private EmbeddedBroker broker;
     private String bootstrap;
 
@@ -41,6 +43,15 @@ final class BenchWorkspace implements AutoCloseable {
             bootstrap = broker.bootstrapServers();
         }
         return bootstrap;
+    }
+
+    /**
+     * {@code base} for one stage of this run: state in this folder, and topic prefix and application id
+     * {@code bench-<stage>-<run>}, new each run so that runs against one external cluster share nothing.
+     */
+    AlmanacConfig config(AlmanacConfig base, String stage) {
+        String name = "bench-" + stage + "-" + runId;
+        return base.withStateDir(dir.resolve("state")).withTopicPrefix(name).withApplicationId(name);
     }
 
     /** "embedded" or "external", for the figures' header line. */

@@ -19,7 +19,6 @@ import dev.almanac.runtime.QueryNode;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
@@ -35,8 +34,6 @@ import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Query throughput and latency through the HTTP API while the pipeline ingests, next to the pipeline's
@@ -50,11 +47,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "Starts a fresh embedded broker in a temporary folder unless --bootstrap-servers is given."})
 final class QueryBenchCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    BenchOptions bench;
 
     @Option(names = "--preload", paramLabel = "N", defaultValue = "100000", description = "Observations loaded before measuring (default: ${DEFAULT-VALUE}).")
     long preload;
@@ -71,9 +68,6 @@ final class QueryBenchCommand implements Callable<Integer> {
 
     @Option(names = "--idle-seconds", paramLabel = "S", defaultValue = "10", description = "Length of the query phases without ingestion (default: ${DEFAULT-VALUE}).")
     int idleSeconds;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     /** What one phase measured. */
     private record Phase(String name, double ingestRate, long queries, long failures, double seconds, long[] latenciesNanos) {
@@ -95,15 +89,10 @@ final class QueryBenchCommand implements Callable<Integer> {
         if (events < 1 || preload < 1 || regions < 1 || clients < 1 || idleSeconds < 1) {
             throw new UserException("--preload, --events, --regions, --clients and --idle-seconds must be positive", Main.USAGE);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = bench.out();
         try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench-queries")) {
-            Path work = workspace.dir();
             String bootstrap = workspace.bootstrap(kafka.bootstrapServers(), out);
-            String runId = Long.toString(System.currentTimeMillis(), 36);
-            AlmanacConfig config = kafka.config(bootstrap)
-                    .withTopicPrefix("bench-q-" + runId)
-                    .withApplicationId("almanac-bench-q-" + runId)
-                    .withStateDir(work.resolve("state"))
+            AlmanacConfig config = workspace.config(kafka.config(bootstrap), "q")
                     .withQueryApi(new QueryApiConfig(QueryApiOptions.freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
             TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
             List<Phase> phases = new ArrayList<>();
@@ -113,7 +102,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                 QueryClient client = new QueryClient(node.url(), Optional.empty());
                 out.printf("Preloading %,d synthetic observations ...%n", preload);
                 out.flush();
-                long seedNext = seed;
+                long seedNext = bench.seed;
                 ingest(pipeline, settle, topics, preload, seedNext++);
 
                 List<String> keyQueries = keyLookups(client, "latest", "period");

@@ -12,13 +12,10 @@ import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.SchemaIds;
+import dev.almanac.testing.NodeProject;
 import dev.almanac.testing.KafkaCluster;
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,18 +50,15 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeInteropIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path NODE_PROJECT = Path.of("src", "test", "node");
-    /** Overridable (-Dalmanac.node=..., -Dalmanac.npm=...) to use another Node, or to check the skip. */
-    private static final String NODE = System.getProperty("almanac.node", "node");
 
     @TempDir
     Path stateDir;
 
     @Test
     void shouldInteroperateWhenKafkajsReadsAndWritesThroughTheEmbeddedRegistry() throws Exception {
-        Assumptions.assumeTrue(works(NODE, "--version") && works(npm(), "--version"),
+        Assumptions.assumeTrue(NodeProject.available(),
                 "node/npm not found on PATH: skipping the kafkajs interoperability test (install Node 20+ to run it)");
-        Path work = prepareNodeProject();
+        Path work = NodeProject.install(Path.of("src", "test", "node"), "node-interop", List.of("package.json", "package-lock.json", "interop.js"));
 
         try (KafkaCluster cluster = KafkaCluster.startCombined();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(cluster.clientConfig(),
@@ -80,7 +74,7 @@ class NodeInteropIT {
                 produceJson(cluster, topics.rawObservations(), seeds);
                 List<IndicatorObservation> written = awaitLatest(cluster, topics, List.of(), seeds.size());
                 Path result = work.resolve("result.json");
-                run(work, Map.of(
+                Process node = NodeProject.node(work, Map.of(
                         "BOOTSTRAP", cluster.bootstrapServers(),
                         "REGISTRY_URL", registry.url(),
                         "V2_SCHEMA", resource("/registry/IndicatorObservation-v2.avsc"),
@@ -88,7 +82,8 @@ class NodeInteropIT {
                         "LATEST_TOPIC", topics.latest().name(),
                         "RAW_TOPIC", topics.rawObservations().name(),
                         "EXPECT_LATEST", Integer.toString(seeds.size()),
-                        "RESULT", result.toString()), NODE, "interop.js");
+                        "RESULT", result.toString()), "interop.js");
+                NodeProject.finish(node, work.resolve("interop.js.log"), 300);
                 JsonNode out = JSON.readTree(result.toFile());
 
                 int latestId = SchemaIds.idOf(IndicatorObservation.getClassSchema());
@@ -187,58 +182,6 @@ class NodeInteropIT {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
-    }
-
-    /** Copies the Node project into target/ and installs its locked dependencies there. */
-    private static Path prepareNodeProject() throws Exception {
-        Path work = Path.of("target", "node-interop").toAbsolutePath();
-        Files.createDirectories(work);
-        for (String file : List.of("package.json", "package-lock.json", "interop.js")) {
-            Path source = NODE_PROJECT.resolve(file);
-            if (Files.exists(source)) {
-                Files.copy(source, work.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        boolean locked = Files.exists(work.resolve("package-lock.json"));
-        run(work, Map.of(), npm(), locked ? "ci" : "install", "--no-audit", "--no-fund");
-        return work;
-    }
-
-    private static void run(Path dir, Map<String, String> env, String... command) throws Exception {
-        File log = dir.resolve(command[0].replaceAll("\\W", "_") + "-" + command[command.length - 1].replaceAll("\\W", "_") + ".log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(300, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 300 s:\n" + tail(log));
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + process.exitValue() + ":\n" + tail(log));
-        }
-    }
-
-    private static String tail(File log) throws IOException {
-        List<String> lines = Files.readAllLines(log.toPath());
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static boolean works(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String npm() {
-        return System.getProperty("almanac.npm", System.getProperty("os.name").toLowerCase().contains("win") ? "npm.cmd" : "npm");
     }
 
     private static String resource(String name) throws Exception {

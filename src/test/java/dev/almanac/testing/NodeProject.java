@@ -28,8 +28,12 @@ public final class NodeProject {
 
     /** Copies {@code src/test/node/<name>} to {@code target/node-<name>} and installs its locked dependencies. */
     public static Path install(String name, List<String> files) throws Exception {
-        Path source = Path.of("src", "test", "node", name);
-        Path work = Path.of("target", "node-" + name).toAbsolutePath();
+        return install(Path.of("src", "test", "node", name), "node-" + name, files);
+    }
+
+    /** Copies {@code files} from the project in {@code source} to {@code target/<work>} and installs its locked dependencies there. */
+    public static Path install(Path source, String workName, List<String> files) throws Exception {
+        Path work = Path.of("target", workName).toAbsolutePath();
         Files.createDirectories(work);
         for (String file : files) {
             Files.copy(source.resolve(file), work.resolve(file), StandardCopyOption.REPLACE_EXISTING);

@@ -30,7 +30,7 @@ import dev.almanac.derived.registration.RegistrationTopology;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import dev.almanac.testing.Fixtures;
-import dev.almanac.testing.KafkaCluster;
+import dev.almanac.testing.KafkaClusterExtension;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +59,9 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -73,17 +72,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class DerivedPipelineIT {
 
-    private static KafkaCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KafkaCluster.start(1);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final KafkaClusterExtension cluster = new KafkaClusterExtension(1);
 
     @Test
     void shouldPublishDerivedTablesWhenBundledDataAndGeneratedRegistrationsAreReplayed(@TempDir Path state) throws Exception {

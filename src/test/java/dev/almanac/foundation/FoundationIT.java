@@ -12,7 +12,7 @@ import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.LocalSchemaRegistry;
 import dev.almanac.testing.Fixtures;
-import dev.almanac.testing.KafkaCluster;
+import dev.almanac.testing.KafkaClusterExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,27 +31,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole foundation on a real broker: raw JSON lines in, Avro tables out, bad records dead-lettered. */
 @Timeout(180)
 class FoundationIT {
 
-    private static KafkaCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KafkaCluster.start(1);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final KafkaClusterExtension cluster = new KafkaClusterExtension(1);
 
     @Test
     void shouldPublishLatestTableInConfluentWireFormatWhenBundledDataIsReplayed(@TempDir Path state) throws Exception {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.almanac.testing.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,18 +44,12 @@ class DemoIT {
     }
 
     private static String runDemo(String... extra) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            String[] args = new String[extra.length + 2];
-            args[0] = "demo";
-            args[1] = "--once";
-            System.arraycopy(extra, 0, args, 2, extra.length);
-            assertEquals(0, Main.execute(args), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        String[] args = new String[extra.length + 2];
+        args[0] = "demo";
+        args[1] = "--once";
+        System.arraycopy(extra, 0, args, 2, extra.length);
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.code(), run.out() + run.err());
+        return run.out();
     }
 }

@@ -11,9 +11,6 @@ import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.testing.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,12 +77,12 @@ class SecuredClusterIT {
              Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(registry.client())))) {
             pipeline.start(Duration.ofSeconds(120));
 
-            Run regions = cli("regions", "--bootstrap-servers", kit.bootstrapServers(), "--kafka-config", clientConfig.toString(),
+            CliRun regions = CliRun.of("regions", "--bootstrap-servers", kit.bootstrapServers(), "--kafka-config", clientConfig.toString(),
                     "--schema-registry-port", "0", "--file", Fixtures.repo().resolve("data/regions.jsonl").toString());
-            assertEquals(0, regions.code, regions.err);
-            Run produce = cli("produce", "--bootstrap-servers", kit.bootstrapServers(), "--kafka-config", clientConfig.toString(),
+            assertEquals(0, regions.code(), regions.err());
+            CliRun produce = CliRun.of("produce", "--bootstrap-servers", kit.bootstrapServers(), "--kafka-config", clientConfig.toString(),
                     "--file", Fixtures.repo().resolve("data/observations.jsonl").toString());
-            assertEquals(0, produce.code, produce.err);
+            assertEquals(0, produce.code(), produce.err());
 
             pipeline.awaitSettled(Duration.ofSeconds(120));
             int lines = Fixtures.bundledObservations().size();
@@ -100,15 +97,15 @@ class SecuredClusterIT {
     void shouldFailWithOneLineWhenTheClientCannotAuthenticate() throws Exception {
         Path bad = saslFile("bad.properties", JaasUtils.KAFKA_PLAIN_USER1, "wrong-password");
         for (String command : new String[] {"produce", "regions"}) {
-            Run run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cli(command, "--bootstrap-servers", kit.bootstrapServers(),
+            CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRun.of(command, "--bootstrap-servers", kit.bootstrapServers(),
                     "--kafka-config", bad.toString(), "--schema-registry-port", "0",
                     "--file", Fixtures.repo().resolve(command.equals("produce") ? "data/observations.jsonl" : "data/regions.jsonl").toString()),
                     command + " must give up at once, not retry until a timeout");
-            assertEquals(1, run.code, run.err);
-            String[] errLines = run.err.strip().split("\n");
-            assertEquals(1, errLines.length, "one line:\n" + run.err);
-            assertTrue(errLines[0].startsWith("almanac: the Kafka cluster refused authentication: "), run.err);
-            assertTrue(errLines[0].contains("--kafka-config"), run.err);
+            assertEquals(1, run.code(), run.err());
+            String[] errLines = run.err().strip().split("\n");
+            assertEquals(1, errLines.length, "one line:\n" + run.err());
+            assertTrue(errLines[0].startsWith("almanac: the Kafka cluster refused authentication: "), run.err());
+            assertTrue(errLines[0].contains("--kafka-config"), run.err());
         }
     }
 
@@ -116,11 +113,11 @@ class SecuredClusterIT {
     void shouldRefuseAnUnknownClientSettingWithFileAndLine() throws Exception {
         Path typo = dir.resolve("typo.properties");
         Files.writeString(typo, "# client settings\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanisms=PLAIN\n");
-        Run run = cli("produce", "--bootstrap-servers", "localhost:1", "--kafka-config", typo.toString(),
+        CliRun run = CliRun.of("produce", "--bootstrap-servers", "localhost:1", "--kafka-config", typo.toString(),
                 "--file", Fixtures.repo().resolve("data/observations.jsonl").toString());
-        assertEquals(2, run.code, run.err);
+        assertEquals(2, run.code(), run.err());
         assertEquals("almanac: " + typo + ":3: unknown Kafka client setting 'sasl.mechanisms' (not a producer, consumer or admin client setting)",
-                run.err.strip());
+                run.err().strip());
     }
 
     private static Path saslFile(String name, String user, String password) throws Exception {
@@ -132,24 +129,5 @@ class SecuredClusterIT {
                 "    username=\"" + user + "\" password=\"" + password + "\";",
                 ""));
         return f;
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything the runtime needs, parsed once from the command line and environment. Code below the CLI
@@ -63,13 +64,11 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
     }
 
     public AlmanacConfig withKafkaClientSettings(Map<String, String> settings) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, settings, streamsSettings);
+        return with(c -> c.kafkaClientSettings = settings);
     }
 
     public AlmanacConfig withStreamsSettings(Map<String, String> settings) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, settings);
+        return with(c -> c.streamsSettings = settings);
     }
 
     /** Defaults for a given cluster: application and topic prefix {@code almanac}, exactly-once, 4 partitions. */
@@ -79,42 +78,76 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
     }
 
     public AlmanacConfig withApplicationId(String id) {
-        return new AlmanacConfig(bootstrapServers, id, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.applicationId = id);
     }
 
     public AlmanacConfig withTopicPrefix(String prefix) {
-        return new AlmanacConfig(bootstrapServers, applicationId, prefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.topicPrefix = prefix);
     }
 
     public AlmanacConfig withExactlyOnce(boolean eos) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, eos, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.exactlyOnce = eos);
     }
 
     public AlmanacConfig withStateDir(Path dir) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, dir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.stateDir = dir);
     }
 
     public AlmanacConfig withPartitions(int n) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, n, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.partitions = n);
     }
 
     public AlmanacConfig withStandbyReplicas(int n) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                n, schemaRegistryUrl, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.standbyReplicas = n);
     }
 
     public AlmanacConfig withSchemaRegistryUrl(Optional<String> url) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, url, commitInterval, queryApi, kafkaClientSettings, streamsSettings);
+        return with(c -> c.schemaRegistryUrl = url);
     }
 
     public AlmanacConfig withQueryApi(QueryApiConfig api) {
-        return new AlmanacConfig(bootstrapServers, applicationId, topicPrefix, exactlyOnce, stateDir, partitions, replicationFactor,
-                standbyReplicas, schemaRegistryUrl, commitInterval, api, kafkaClientSettings, streamsSettings);
+        return with(c -> c.queryApi = api);
+    }
+
+    /** This configuration with the fields {@code change} sets: each wither names one field, not all thirteen. */
+    private AlmanacConfig with(Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
+        return new AlmanacConfig(c.bootstrapServers, c.applicationId, c.topicPrefix, c.exactlyOnce, c.stateDir, c.partitions,
+                c.replicationFactor, c.standbyReplicas, c.schemaRegistryUrl, c.commitInterval, c.queryApi, c.kafkaClientSettings,
+                c.streamsSettings);
+    }
+
+    /** A mutable copy of the fields, only inside {@link #with}. */
+    private static final class Fields {
+        String bootstrapServers;
+        String applicationId;
+        String topicPrefix;
+        boolean exactlyOnce;
+        Path stateDir;
+        int partitions;
+        short replicationFactor;
+        int standbyReplicas;
+        Optional<String> schemaRegistryUrl;
+        Duration commitInterval;
+        QueryApiConfig queryApi;
+        Map<String, String> kafkaClientSettings;
+        Map<String, String> streamsSettings;
+
+        Fields(AlmanacConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            applicationId = c.applicationId;
+            topicPrefix = c.topicPrefix;
+            exactlyOnce = c.exactlyOnce;
+            stateDir = c.stateDir;
+            partitions = c.partitions;
+            replicationFactor = c.replicationFactor;
+            standbyReplicas = c.standbyReplicas;
+            schemaRegistryUrl = c.schemaRegistryUrl;
+            commitInterval = c.commitInterval;
+            queryApi = c.queryApi;
+            kafkaClientSettings = c.kafkaClientSettings;
+            streamsSettings = c.streamsSettings;
+        }
     }
 }

@@ -29,20 +29,15 @@ class BadInputTopologyTest {
 
     @Test
     void shouldRejectTombstoneWithNullValueReasonWhenRawObservationHasNoValue() {
-        TopicCatalogue topics = Fixtures.catalogue();
-        try (TopologyTestDriver driver = FoundationTopologyTest.newDriver(topics)) {
-            TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(topics.rawObservations().name(),
-                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(topics.rejectedObservations().name(),
-                    Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-            raw.pipeInput("k".getBytes(StandardCharsets.UTF_8), (byte[]) null);
-            raw.pipeInput(null, new byte[0]);
-            List<TestRecord<byte[], byte[]>> dead = rejected.readRecordsToList();
+        try (Foundation f = new Foundation()) {
+            f.raw.pipeInput("k".getBytes(StandardCharsets.UTF_8), (byte[]) null);
+            f.raw.pipeInput(null, new byte[0]);
+            List<TestRecord<byte[], byte[]>> dead = f.rejected.readRecordsToList();
             assertEquals(2, dead.size());
             assertEquals("NULL_VALUE", header(dead.get(0), DeadLetters.H_REASON));
             assertNull(dead.get(0).value(), "the tombstone is dead-lettered as it came");
             assertEquals("UNDECODABLE", header(dead.get(1), DeadLetters.H_REASON));
-            ValidationCounts counts = ValidationCounts.sum(driver.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
+            ValidationCounts counts = ValidationCounts.sum(f.driver.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
             assertEquals(Map.of("NULL_VALUE", 1L, "UNDECODABLE", 1L), counts.rejectedByReason());
             assertEquals(2, counts.read());
         }
@@ -50,22 +45,15 @@ class BadInputTopologyTest {
 
     @Test
     void shouldRejectOverLongFieldWithFieldTooLongAndAShortMessageWhenJsonOrAvroCarriesIt() {
-        TopicCatalogue topics = Fixtures.catalogue();
-        try (TopologyTestDriver driver = FoundationTopologyTest.newDriver(topics)) {
-            TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(topics.rawObservations().name(),
-                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(topics.rejectedObservations().name(),
-                    Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        try (Foundation f = new Foundation()) {
             String huge = "x".repeat(100_000);
-            raw.pipeInput(null, Fixtures.json("a1", "gdp", "CN-BJ", "2025", "1", "2025-01-01").replace("\"test\"", "\"" + huge + "\"")
+            f.raw.pipeInput(null, Fixtures.json("a1", "gdp", "CN-BJ", "2025", "1", "2025-01-01").replace("\"test\"", "\"" + huge + "\"")
                     .getBytes(StandardCharsets.UTF_8));
-            raw.pipeInput(null, Fixtures.json("a2", "gdp", "CN-BJ", "2025", "1", "2025-01-01").replace("\"gdp\"", "\"" + huge + "\"")
+            f.raw.pipeInput(null, Fixtures.json("a2", "gdp", "CN-BJ", "2025", "1", "2025-01-01").replace("\"gdp\"", "\"" + huge + "\"")
                     .getBytes(StandardCharsets.UTF_8));
-            IndicatorObservation o = IndicatorObservation.newBuilder().setId("a3").setIndicator("gdp").setRegion("CN-BJ")
-                    .setPeriod("2025").setValue(1).setUnit("count").setQualifier(Qualifier.exact)
-                    .setPublished(Instant.parse("2025-01-01T00:00:00Z")).setSource("s").setNote(huge).build();
-            raw.pipeInput(null, topics.validObservations().valueSerde().serializer().serialize("x", o));
-            List<TestRecord<byte[], byte[]>> dead = rejected.readRecordsToList();
+            IndicatorObservation o = observation("a3").setNote(huge).build();
+            f.raw.pipeInput(null, f.topics.validObservations().valueSerde().serializer().serialize("x", o));
+            List<TestRecord<byte[], byte[]>> dead = f.rejected.readRecordsToList();
             assertEquals(3, dead.size());
             assertEquals(List.of("source", "indicator", "note"), dead.stream().map(r -> header(r, DeadLetters.H_FIELD)).toList());
             for (TestRecord<byte[], byte[]> r : dead) {
@@ -77,22 +65,15 @@ class BadInputTopologyTest {
 
     @Test
     void shouldRejectFramedRecordAnnouncingAGigabyteStringWithoutAllocatingIt() {
-        TopicCatalogue topics = Fixtures.catalogue();
-        try (TopologyTestDriver driver = FoundationTopologyTest.newDriver(topics)) {
-            TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(topics.rawObservations().name(),
-                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(topics.rejectedObservations().name(),
-                    Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-            IndicatorObservation any = IndicatorObservation.newBuilder().setId("a").setIndicator("gdp").setRegion("CN-BJ")
-                    .setPeriod("2025").setValue(1).setUnit("count").setQualifier(Qualifier.exact)
-                    .setPublished(Instant.parse("2025-01-01T00:00:00Z")).setSource("s").build();
-            topics.validObservations().valueSerde().serializer().serialize("x", any); // registers the schema
+        try (Foundation f = new Foundation()) {
+            IndicatorObservation any = observation("a").build();
+            f.topics.validObservations().valueSerde().serializer().serialize("x", any); // registers the schema
             int id = dev.almanac.serde.LocalSchemaRegistry.idOf(IndicatorObservation.getClassSchema());
             // magic byte, the real schema id, then a first string field whose zig-zag length prefix says 1,073,741,823 bytes
             byte[] bytes = java.nio.ByteBuffer.allocate(11).put((byte) 0).putInt(id)
                     .put(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 0x41}).array();
-            raw.pipeInput(null, bytes);
-            TestRecord<byte[], byte[]> dead = rejected.readRecord();
+            f.raw.pipeInput(null, bytes);
+            TestRecord<byte[], byte[]> dead = f.rejected.readRecord();
             assertEquals("UNDECODABLE", header(dead, DeadLetters.H_REASON));
             assertTrue(header(dead, DeadLetters.H_MESSAGE).contains("exceeds maximum allowed"),
                     "Avro's length limit refused it before allocating: " + header(dead, DeadLetters.H_MESSAGE));
@@ -112,6 +93,28 @@ class BadInputTopologyTest {
             ValidationCounts counts = ValidationCounts.sum(d.driver.getKeyValueStore(RegistrationTopology.validationCountsStore(def)));
             assertEquals(2, counts.rejected());
         }
+    }
+
+    /** The foundation under the test driver, fed raw bytes, its dead letters read as bytes. */
+    private static final class Foundation implements AutoCloseable {
+        final TopicCatalogue topics = Fixtures.catalogue();
+        final TopologyTestDriver driver = FoundationTopologyTest.newDriver(topics);
+        final TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(topics.rawObservations().name(),
+                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        final TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(topics.rejectedObservations().name(),
+                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    /** A valid observation of gdp, CN-BJ, 2025, to change one field of. */
+    private static IndicatorObservation.Builder observation(String id) {
+        return IndicatorObservation.newBuilder().setId(id).setIndicator("gdp").setRegion("CN-BJ")
+                .setPeriod("2025").setValue(1).setUnit("count").setQualifier(Qualifier.exact)
+                .setPublished(Instant.parse("2025-01-01T00:00:00Z")).setSource("s");
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {

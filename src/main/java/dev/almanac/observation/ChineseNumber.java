@@ -30,7 +30,7 @@ public final class ChineseNumber {
     }
 
     /** The factor a Chinese multiplier stands for. */
-    public static BigDecimal multiplier(String word) {
+    static BigDecimal multiplier(String word) {
         return switch (word) {
             case "万亿" -> new BigDecimal("1e12");
             case "千亿" -> new BigDecimal("1e11");

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class FieldLimits {
 
     /** Field name → most characters. Fields not listed have no limit of their own (the record size bounds them). */
-    public static final Map<String, Integer> MAX_CHARS = Map.ofEntries(
+    static final Map<String, Integer> MAX_CHARS = Map.ofEntries(
             Map.entry("id", 128),
             Map.entry("indicator", 128),
             Map.entry("region", 64),

@@ -33,7 +33,7 @@ public record Period(String text, Frequency frequency, LocalDate start, LocalDat
     private static final Pattern STOCK_MONTH = Pattern.compile("asof:(\\d{4})-(\\d{2})");
 
     /** Orders periods by end date, then start date (of two periods ending together the shorter one is newer), then text. */
-    public static final Comparator<Period> NEWEST_LAST =
+    static final Comparator<Period> NEWEST_LAST =
             Comparator.comparing(Period::end).thenComparing(Period::start).thenComparing(Period::text);
 
     /**

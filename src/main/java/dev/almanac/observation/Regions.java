@@ -9,7 +9,7 @@ public final class Regions {
     private static final Pattern CODE = Pattern.compile("^[A-Z]{2}(-[A-Z0-9]{1,12})*$");
 
     /** The root of the hierarchy. */
-    public static final String WORLD = "WORLD";
+    static final String WORLD = "WORLD";
 
     private Regions() {
     }

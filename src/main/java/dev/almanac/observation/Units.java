@@ -15,7 +15,7 @@ public final class Units {
     public static final Set<String> ADDITIVE = Set.of("CNY", "USD", "EUR", "count", "kwh", "tonnes", "sqm");
 
     /** Units for which a negative value is impossible. */
-    public static final Set<String> NON_NEGATIVE = Set.of("count", "rank", "PFLOPS", "EFLOPS",
+    static final Set<String> NON_NEGATIVE = Set.of("count", "rank", "PFLOPS", "EFLOPS",
             "seconds", "minutes", "hours", "days", "months", "years", "sqm", "km");
 
     private Units() {

@@ -10,7 +10,7 @@ import java.util.function.Function;
 public final class RegionHierarchy {
 
     /** Deeper than any real hierarchy: a guard against cycles introduced by later updates. */
-    public static final int MAX_DEPTH = 32;
+    static final int MAX_DEPTH = 32;
 
     private RegionHierarchy() {
     }

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class RegionJson {
 
     /** The kinds a region may have. */
-    public static final Set<String> KINDS = Set.of("group", "country", "province", "city", "district", "zone");
+    static final Set<String> KINDS = Set.of("group", "country", "province", "city", "district", "zone");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

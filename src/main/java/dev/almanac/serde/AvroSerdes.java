@@ -46,7 +46,7 @@ public final class AvroSerdes {
      * limit class loads; every decoder of this project is built through this class, so setting them here
      * comes first. An operator's own -D settings win.
      */
-    public static final int MAX_DECODED_LENGTH = 16 * 1024 * 1024;
+    static final int MAX_DECODED_LENGTH = 16 * 1024 * 1024;
 
     static {
         for (String property : new String[] {org.apache.avro.SystemLimitException.MAX_STRING_LENGTH_PROPERTY,
@@ -75,7 +75,7 @@ public final class AvroSerdes {
         return registry;
     }
 
-    public SubjectNameStrategy subjectNameStrategy() {
+    SubjectNameStrategy subjectNameStrategy() {
         return subjects;
     }
 

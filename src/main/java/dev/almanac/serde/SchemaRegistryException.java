@@ -8,17 +8,17 @@ package dev.almanac.serde;
 public class SchemaRegistryException extends RuntimeException {
 
     /** Subject not found. */
-    public static final int SUBJECT_NOT_FOUND = 40401;
+    static final int SUBJECT_NOT_FOUND = 40401;
     /** Version not found. */
-    public static final int VERSION_NOT_FOUND = 40402;
+    static final int VERSION_NOT_FOUND = 40402;
     /** Schema not found. */
-    public static final int SCHEMA_NOT_FOUND = 40403;
+    static final int SCHEMA_NOT_FOUND = 40403;
     /** Subject has no subject-level compatibility configured. */
     public static final int SUBJECT_CONFIG_NOT_FOUND = 40408;
     /** Schema incompatible with earlier versions under the subject's compatibility level. */
     public static final int INCOMPATIBLE_SCHEMA = 409;
     /** Schema text that is not a valid Avro schema (or an unsupported schema type). */
-    public static final int INVALID_SCHEMA = 42201;
+    static final int INVALID_SCHEMA = 42201;
     /** Version that is neither a positive integer nor "latest". */
     public static final int INVALID_VERSION = 42202;
     /** Unknown compatibility level. */

@@ -11,13 +11,13 @@ public final class WireFormat {
     /** The first byte of every framed record. */
     public static final byte MAGIC = 0;
     /** Magic byte plus schema id. */
-    public static final int HEADER_LENGTH = 5;
+    static final int HEADER_LENGTH = 5;
 
     private WireFormat() {
     }
 
     /** Whether {@code bytes} start like a framed record. */
-    public static boolean looksFramed(byte[] bytes) {
+    static boolean looksFramed(byte[] bytes) {
         return bytes != null && bytes.length >= HEADER_LENGTH && bytes[0] == MAGIC;
     }
 
@@ -26,7 +26,7 @@ public final class WireFormat {
      *
      * @throws IllegalArgumentException when the bytes are not framed
      */
-    public static int schemaId(byte[] bytes) {
+    static int schemaId(byte[] bytes) {
         if (!looksFramed(bytes)) {
             throw new IllegalArgumentException("not Confluent wire format: expected magic byte 0 and a 4-byte schema id");
         }

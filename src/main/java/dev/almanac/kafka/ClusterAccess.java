@@ -45,7 +45,7 @@ public record ClusterAccess(String bootstrapServers, Map<String, String> clientS
     }
 
     /** Adds the settings to {@code p} without overriding what is already there, and sets bootstrap servers. */
-    public Properties applyTo(Properties p) {
+    Properties applyTo(Properties p) {
         clientSettings.forEach(p::putIfAbsent);
         p.put("bootstrap.servers", bootstrapServers);
         return p;

@@ -57,7 +57,7 @@ public final class SyntheticObservations implements Iterator<String> {
     }
 
     /** Vintages of each month in {@link #longSeries}. */
-    public static final int LONG_SERIES_VINTAGES = 4;
+    static final int LONG_SERIES_VINTAGES = 4;
 
     /** The region hierarchy the synthetic observations use: country SY, cities SY-Cnnn, districts SY-Cnnn-Dnnn. */
     public static java.util.List<dev.almanac.avro.Region> regions(int districts) {

@@ -14,7 +14,7 @@ public final class AdmittedValues {
     }
 
     /** Closed interval of values a figure admits; infinite ends for one-sided bounds. */
-    public record Interval(double low, double high) {
+    record Interval(double low, double high) {
         boolean overlaps(Interval o) {
             return low <= o.high && o.low <= high;
         }

@@ -30,7 +30,7 @@ public final class DerivedInputs {
     private KTable<String, Region> regions;
     private KStream<ObservationKey, IndicatorObservation> valid;
 
-    public DerivedInputs(StreamsBuilder builder, TopicCatalogue topics) {
+    DerivedInputs(StreamsBuilder builder, TopicCatalogue topics) {
         this.builder = builder;
         this.topics = topics;
     }

@@ -16,7 +16,7 @@ public record DerivedTable<D extends TableDefinition>(DerivedTableKind<D> kind, 
         kind.addTo(inputs, definition);
     }
 
-    public List<Topic<?, ?>> outputTopics(TopicCatalogue topics) {
+    List<Topic<?, ?>> outputTopics(TopicCatalogue topics) {
         return kind.outputTopics(topics, definition);
     }
 

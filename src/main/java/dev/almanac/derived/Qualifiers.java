@@ -45,7 +45,7 @@ public final class Qualifiers {
     }
 
     /** The weakest of {@code qualifiers} in the total order; {@code exact} for none. */
-    public static Qualifier weakest(List<Qualifier> qualifiers) {
+    static Qualifier weakest(List<Qualifier> qualifiers) {
         return qualifiers.stream().max(STRENGTH).orElse(Qualifier.exact);
     }
 

@@ -61,7 +61,7 @@ public final class RegistrationGenerator {
     }
 
     /** Beijing's registrations by district: Haidian hosts most AI firms; some filings give no district. */
-    public static final Map<String, Double> BEIJING = orderedMap(
+    static final Map<String, Double> BEIJING = orderedMap(
             "CN-BJ-HD", 0.55, "CN-BJ", 0.22, "CN-BJ-YZ", 0.15, "CN-BJ-ZGCSC", 0.05, "CN-BJ-HR", 0.03);
     /** Other cities, weighted roughly by their AI industry. */
     public static final Map<String, Double> OTHER_CITIES = orderedMap(

@@ -87,7 +87,7 @@ public final class RegistrationTopology {
     }
 
     /** StoreReadiness: region → {@link RegistrationRolling}. */
-    public static String rollingStore(TableDefinition.Registrations def) {
+    static String rollingStore(TableDefinition.Registrations def) {
         return def.name() + "-rolling-store";
     }
 
@@ -97,12 +97,12 @@ public final class RegistrationTopology {
     }
 
     /** StoreReadiness window store: region, month start → count (own region, not rolled up). */
-    public static String monthlyStore(TableDefinition.Registrations def) {
+    static String monthlyStore(TableDefinition.Registrations def) {
         return def.name() + "-monthly-store";
     }
 
     /** StoreReadiness: id → the registration counted for it. */
-    public static String byIdStore(TableDefinition.Registrations def) {
+    static String byIdStore(TableDefinition.Registrations def) {
         return def.name() + "-by-id-store";
     }
 

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * This instance's state stores, one partition at a time. Reads that cannot be served here throw
  * {@link StoreUnavailableException}.
  */
-public interface LocalStores {
+interface LocalStores {
 
     /** This instance's name as other instances know it ({@code application.server}, host:port). */
     String instance();

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** The columns of an observation row, shared by the latest and current tables. */
-public final class ObservationColumns {
+final class ObservationColumns {
 
     public static final List<Column> COLUMNS = List.of(
             new Column("indicator", SqlTypeName.VARCHAR, "indicator code (gdp, registered_llm_count)"),

@@ -33,7 +33,7 @@ import org.apache.calcite.rex.RexNode;
  * statement runs again without recompiling anything; dynamic parameters ({@code ?}) in the filters are
  * resolved from the data context at run time.
  */
-public final class StoreScan extends TableScan implements EnumerableRel {
+final class StoreScan extends TableScan implements EnumerableRel {
 
     private final StoreTable table;
     private final Long asOf;

@@ -13,7 +13,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * it for key pushdown and reads through the {@link Router}. A temporal table also accepts
  * {@code FOR SYSTEM_TIME AS OF} (the validator requires {@link TemporalTable}).
  */
-public class StoreTable extends AbstractTable implements TranslatableTable {
+class StoreTable extends AbstractTable implements TranslatableTable {
 
     private final TableDef def;
     private final Router router;

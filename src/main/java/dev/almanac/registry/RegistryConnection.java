@@ -80,7 +80,7 @@ public final class RegistryConnection implements AutoCloseable {
     }
 
     /** Whether this is Almanac's own registry. */
-    public boolean embedded() {
+    boolean embedded() {
         return embedded != null;
     }
 

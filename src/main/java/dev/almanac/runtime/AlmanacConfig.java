@@ -67,7 +67,7 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
         return with(c -> c.kafkaClientSettings = settings);
     }
 
-    public AlmanacConfig withStreamsSettings(Map<String, String> settings) {
+    AlmanacConfig withStreamsSettings(Map<String, String> settings) {
         return with(c -> c.streamsSettings = settings);
     }
 
@@ -85,7 +85,7 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
         return with(c -> c.topicPrefix = prefix);
     }
 
-    public AlmanacConfig withExactlyOnce(boolean eos) {
+    AlmanacConfig withExactlyOnce(boolean eos) {
         return with(c -> c.exactlyOnce = eos);
     }
 
@@ -101,7 +101,7 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
         return with(c -> c.standbyReplicas = n);
     }
 
-    public AlmanacConfig withSchemaRegistryUrl(Optional<String> url) {
+    AlmanacConfig withSchemaRegistryUrl(Optional<String> url) {
         return with(c -> c.schemaRegistryUrl = url);
     }
 

@@ -75,7 +75,7 @@ public final class CaughtUpCheck implements AutoCloseable {
     }
 
     /** Whether {@code groupId} has processed every record of {@code topics}. */
-    public boolean caughtUp(String groupId, Set<String> topics) throws InterruptedException {
+    boolean caughtUp(String groupId, Set<String> topics) throws InterruptedException {
         try {
             if (!openTransactions(admin, groupId).isEmpty()) {
                 return false;

@@ -42,7 +42,7 @@ public final class Pipeline implements AutoCloseable {
      * keep the threads waiting for the clients' default timeouts (minutes), and a stop signal must end
      * the process within seconds (docs/reliability.md).
      */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
 
     private static final CloseOptions LEAVE = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT);
@@ -185,7 +185,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Waits until the foundation's streams reach {@code state}, failing fast when they die. */
-    public void awaitState(KafkaStreams.State state, Duration timeout) throws InterruptedException {
+    void awaitState(KafkaStreams.State state, Duration timeout) throws InterruptedException {
         awaitState(streams, state, timeout);
     }
 

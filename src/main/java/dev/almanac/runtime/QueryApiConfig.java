@@ -54,7 +54,7 @@ public record QueryApiConfig(int httpPort, String advertisedHost, Optional<Strin
      * Where the server binds: the explicit {@code --query-bind} address, else every interface with a token and
      * loopback without. Binding beyond loopback without a token lets anyone who reaches the port run queries.
      */
-    public String bindHost() {
+    String bindHost() {
         return bind.orElse(apiToken.isPresent() ? "0.0.0.0" : "127.0.0.1");
     }
 
@@ -68,7 +68,7 @@ public record QueryApiConfig(int httpPort, String advertisedHost, Optional<Strin
         return "http://" + advertisedHost + ":" + httpPort;
     }
 
-    public QueryApiConfig withHttpPort(int port) {
+    QueryApiConfig withHttpPort(int port) {
         return new QueryApiConfig(port, advertisedHost, apiToken, rowCap, queryTimeout, bind);
     }
 

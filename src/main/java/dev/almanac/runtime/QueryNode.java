@@ -90,7 +90,7 @@ public final class QueryNode implements AutoCloseable {
     }
 
     /** Builds the query side and adds its routes to a Javalin shared with other servers (not started here). */
-    public static QueryNode attach(Pipeline pipeline, Javalin app) {
+    static QueryNode attach(Pipeline pipeline, Javalin app) {
         QueryNode node = create(pipeline);
         node.server.routes(app);
         return node;

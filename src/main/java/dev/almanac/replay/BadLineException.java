@@ -5,7 +5,7 @@ public final class BadLineException extends RuntimeException {
 
     private final SourceLine line;
 
-    public BadLineException(SourceLine line, String problem) {
+    BadLineException(SourceLine line, String problem) {
         super(line.location() + ": " + problem, null, false, false);
         this.line = line;
     }

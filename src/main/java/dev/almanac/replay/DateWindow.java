@@ -42,7 +42,7 @@ public record DateWindow(Optional<Instant> from, Optional<Instant> to) {
     }
 
     /** The first instant a date, month or date-time text covers. */
-    public static Instant startOf(String text) {
+    static Instant startOf(String text) {
         return Published.parse(text);
     }
 

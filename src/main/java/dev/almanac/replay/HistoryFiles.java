@@ -68,7 +68,7 @@ public final class HistoryFiles {
     }
 
     /** Counts the non-blank lines of {@code files}. */
-    public static long countLines(List<Path> files) throws IOException {
+    static long countLines(List<Path> files) throws IOException {
         long n = 0;
         try (Lines lines = lines(files)) {
             while (lines.hasNext()) {

@@ -20,7 +20,7 @@ public record ReplayResult(long lines, long observations, long registrations, lo
                            List<String> badExamples, OptionalLong firstPublished, OptionalLong lastPublished, long nanos) {
 
     /** Records sent, of every kind. */
-    public long sent() {
+    long sent() {
         return observations + registrations + bad;
     }
 

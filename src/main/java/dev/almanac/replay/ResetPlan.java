@@ -26,7 +26,7 @@ public record ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String>
      * @param localState its local state directory
      * @param localStateExists whether it exists
      */
-    public record AppPlan(String applicationId, boolean groupExists, Set<String> inputTopics, Set<String> intermediateTopics,
+    record AppPlan(String applicationId, boolean groupExists, Set<String> inputTopics, Set<String> intermediateTopics,
                           Set<String> internalTopics, Path localState, boolean localStateExists) {
 
         boolean empty() {

@@ -35,7 +35,7 @@ public final class ResetTopics {
      * store, plus every topic the topology reads or writes that is not a pipeline topic (repartition and
      * foreign-key subscription topics). Some changelogs may not exist (logging disabled).
      */
-    public static Set<String> internalTopicNames(String applicationId, Topology topology, Collection<Topic<?, ?>> pipelineTopics) {
+    static Set<String> internalTopicNames(String applicationId, Topology topology, Collection<Topic<?, ?>> pipelineTopics) {
         Set<String> named = names(pipelineTopics);
         Set<String> names = new TreeSet<>();
         for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
@@ -69,7 +69,7 @@ public final class ResetTopics {
     }
 
     /** Pipeline topics {@code app} reads that some application writes. */
-    public static Set<String> intermediateTopics(ApplicationReset.App app, List<ApplicationReset.App> apps, Collection<Topic<?, ?>> pipelineTopics) {
+    static Set<String> intermediateTopics(ApplicationReset.App app, List<ApplicationReset.App> apps, Collection<Topic<?, ?>> pipelineTopics) {
         Set<String> both = new TreeSet<>(sources(app.topology()));
         both.retainAll(derivedTopics(apps, pipelineTopics));
         return both;

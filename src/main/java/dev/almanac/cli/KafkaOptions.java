@@ -123,7 +123,7 @@ public final class KafkaOptions {
      * The schema registry for this configuration: the external one, or the embedded one started on the
      * cluster, listening on every interface or, with {@code loopbackOnly}, on this machine only.
      */
-    public RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
+    RegistryConnection openRegistry(AlmanacConfig config, boolean loopbackOnly) {
         int port = schemaRegistryPort == null ? RegistryConnection.DEFAULT_PORT : schemaRegistryPort;
         try {
             return RegistryConnection.open(config.schemaRegistryUrl(), config.kafka(),
@@ -140,7 +140,7 @@ public final class KafkaOptions {
     }
 
     /** The bootstrap servers given, or the embedded broker's recorded address. */
-    public String resolveBootstrap() {
+    String resolveBootstrap() {
         if (bootstrapServers != null && !bootstrapServers.isBlank()) {
             return bootstrapServers;
         }
@@ -153,7 +153,7 @@ public final class KafkaOptions {
     }
 
     /** The --kafka-config file's settings (empty without one), read once. */
-    public Map<String, String> clientSettings() {
+    Map<String, String> clientSettings() {
         if (clientSettings == null) {
             clientSettings = kafkaConfig == null || kafkaConfig.toString().isBlank() ? Map.of() : KafkaClientFile.read(kafkaConfig);
         }

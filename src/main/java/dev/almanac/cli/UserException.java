@@ -14,7 +14,7 @@ public final class UserException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    public int exitCode() {
+    int exitCode() {
         return exitCode;
     }
 }

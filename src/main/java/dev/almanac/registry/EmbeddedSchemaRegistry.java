@@ -15,7 +15,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * ({@link #mount}); either way {@link #client()} is the same registry in process, for the pipeline's
  * serdes, and {@link #url()} is what external clients (kafkajs, kcat, Kafka Connect) are given.
  */
-final class EmbeddedSchemaRegistry implements AutoCloseable {
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** How long store operations may wait on Kafka. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);

@@ -75,7 +75,7 @@ public final class AvroSerdes {
         return registry;
     }
 
-    SubjectNameStrategy subjectNameStrategy() {
+    public SubjectNameStrategy subjectNameStrategy() {
         return subjects;
     }
 

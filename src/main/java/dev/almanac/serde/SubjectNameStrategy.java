@@ -10,7 +10,7 @@ import org.apache.avro.Schema;
  * topic it is on) or {@link #TOPIC_RECORD_NAME} ({@code <topic>-<record full name>}: several types on one topic).
  */
 @FunctionalInterface
-interface SubjectNameStrategy {
+public interface SubjectNameStrategy {
 
     /** The subject for a record of {@code schema} written to {@code topic} (null when unknown). */
     String subject(String topic, boolean isKey, Schema schema);

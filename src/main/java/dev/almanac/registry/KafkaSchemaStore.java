@@ -294,6 +294,9 @@ final class KafkaSchemaStore implements SchemaStore {
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {
                 admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // Created here with one partition: nothing to check. Describing it at once could fail with
+                // UnknownTopicOrPartition while the new topic's metadata is still on its way to the broker.
+                return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;

@@ -671,7 +671,9 @@ async function live() {
         buffer += decoder.decode(value, { stream: true });
         let nl;
         while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim().replace(/^\[/, '').replace(/[,\]]$/, '');
+          // ksqlDB's JSON-array form wraps the stream in [ ... ] with ',' between elements; a delimited
+          // row is an array itself, so only that punctuation is stripped, never a row's own brackets.
+          const line = buffer.slice(0, nl).trim().replace(/,$/, '').replace(/^\[(?=[[{])/, '').replace(/([\]}])\]$/, '$1');
           buffer = buffer.slice(nl + 1);
           if (!line) continue; // keep-alive
           const msg = JSON.parse(line);

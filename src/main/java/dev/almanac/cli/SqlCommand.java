@@ -109,7 +109,7 @@ final class SqlCommand implements Callable<Integer> {
                     .build();
             PrintWriter out = terminal.writer();
             out.println("almanac sql: " + client.baseUrl() + ". Statements end with ';'. Tables: SELECT * FROM ... ; "
-                    + "SHOW TABLES (or \\t) lists tables; push queries (... EMIT CHANGES) run until Ctrl-C; Ctrl-D quits.");
+                    + "SHOW TABLES (or \\t) lists tables, DESCRIBE <table> its columns; push queries (... EMIT CHANGES) run until Ctrl-C; Ctrl-D quits.");
             out.flush();
             StringBuilder statement = new StringBuilder();
             AtomicBoolean cancel = new AtomicBoolean();
@@ -125,8 +125,8 @@ final class SqlCommand implements Callable<Integer> {
                     return 0;
                 }
                 String command = line.strip().replaceAll(";$", "").strip();
-                if (statement.length() == 0 && (command.equals("\\t") || command.equalsIgnoreCase("show tables") || command.equalsIgnoreCase("tables"))) {
-                    printTables(client, out);
+                if (statement.length() == 0 && (command.equals("\\t") || command.equalsIgnoreCase("tables"))) {
+                    run(client, "SHOW TABLES", out, out, new AtomicBoolean(), format);
                     continue;
                 }
                 if (statement.length() == 0 && (line.strip().equalsIgnoreCase("quit") || line.strip().equalsIgnoreCase("exit"))) {
@@ -149,7 +149,7 @@ final class SqlCommand implements Callable<Integer> {
     static List<String> completions(QueryClient client) {
         java.util.Set<String> words = new java.util.TreeSet<>(List.of("SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "ORDER", "BY",
                 "GROUP", "LIMIT", "AS", "OF", "FOR", "SYSTEM_TIME", "TIMESTAMP", "EMIT", "CHANGES", "COUNT", "DESC", "ASC",
-                "BETWEEN", "LIKE", "IN", "IS", "NULL", "DISTINCT", "SHOW", "TABLES"));
+                "BETWEEN", "LIKE", "IN", "IS", "NULL", "DISTINCT", "SHOW", "TABLES", "LIST", "DESCRIBE", "QUERIES"));
         try {
             for (JsonNode table : client.tables().path("tables")) {
                 words.add(table.path("name").asText());
@@ -159,24 +159,6 @@ final class SqlCommand implements Callable<Integer> {
             // no server yet: keywords only; statements still run once it is up
         }
         return new ArrayList<>(words);
-    }
-
-    private static void printTables(QueryClient client, PrintWriter out) {
-        try {
-            TextTable t = new TextTable(List.of("table", "columns", "key", "as of", "emit changes"));
-            for (JsonNode table : client.tables().path("tables")) {
-                List<String> cols = new ArrayList<>();
-                table.path("columns").forEach(c -> cols.add(c.path("name").asText() + " " + c.path("type").asText()));
-                List<String> key = new ArrayList<>();
-                table.path("key").forEach(k -> key.add(k.asText()));
-                t.add(List.of(table.path("name").asText(), String.join(", ", cols), String.join(", ", key),
-                        table.path("as_of").asBoolean() ? "yes" : "", table.path("emit_changes").asBoolean() ? "yes" : ""));
-            }
-            out.print(t.render());
-        } catch (Exception e) {
-            out.println("error: " + e.getMessage());
-        }
-        out.flush();
     }
 
     /** Runs one statement; prints the result or the error; returns whether it succeeded. */
@@ -197,6 +179,9 @@ final class SqlCommand implements Callable<Integer> {
         try {
             if (Statements.isPush(text)) {
                 return stream(client, text, out, cancel);
+            }
+            if (KSQL_STATEMENT.matcher(text).lookingAt()) {
+                return ksql(client, text, out, err, format);
             }
             JsonNode r = client.query(text);
             List<String> header = new ArrayList<>();
@@ -249,6 +234,75 @@ final class SqlCommand implements Callable<Integer> {
             err.flush();
             return false;
         }
+    }
+
+    /** The statements the query API answers on {@code POST /ksql} (ksqlDB's), not {@code /query}. */
+    private static final java.util.regex.Pattern KSQL_STATEMENT = java.util.regex.Pattern.compile("(?i)(SHOW|LIST|DESCRIBE)\\b");
+
+    /**
+     * SHOW|LIST TABLES (with the columns and keys from {@code GET /tables}), DESCRIBE <table>, SHOW QUERIES,
+     * SHOW STREAMS, SHOW TOPICS: sent to {@code POST /ksql} and printed as rows.
+     */
+    private static boolean ksql(QueryClient client, String text, PrintWriter out, PrintWriter err, SqlOutput format)
+            throws IOException, InterruptedException {
+        List<String> header;
+        List<List<String>> rows = new ArrayList<>();
+        JsonNode entity = client.ksql(text).path(0);
+        switch (entity.path("@type").asText()) {
+            case "tables" -> {
+                header = List.of("table", "columns", "key", "as of", "emit changes");
+                for (JsonNode table : client.tables().path("tables")) {
+                    List<String> cols = new ArrayList<>();
+                    table.path("columns").forEach(c -> cols.add(c.path("name").asText() + " " + c.path("type").asText()));
+                    List<String> key = new ArrayList<>();
+                    table.path("key").forEach(k -> key.add(k.asText()));
+                    rows.add(List.of(table.path("name").asText(), String.join(", ", cols), String.join(", ", key),
+                            table.path("as_of").asBoolean() ? "yes" : "", table.path("emit_changes").asBoolean() ? "yes" : ""));
+                }
+            }
+            case "sourceDescription" -> {
+                header = List.of("column", "type", "key");
+                for (JsonNode f : entity.path("sourceDescription").path("fields")) {
+                    rows.add(List.of(f.path("name").asText().toLowerCase(java.util.Locale.ROOT), f.path("schema").path("type").asText(),
+                            "KEY".equals(f.path("type").asText()) ? "key" : ""));
+                }
+            }
+            case "queries" -> {
+                header = List.of("id", "type", "state", "query");
+                for (JsonNode q : entity.path("queries")) {
+                    rows.add(List.of(q.path("id").asText(), q.path("queryType").asText(), q.path("state").asText(), q.path("queryString").asText()));
+                }
+            }
+            case "kafka_topics" -> {
+                header = List.of("topic");
+                entity.path("topics").forEach(t -> rows.add(List.of(t.path("name").asText())));
+            }
+            case "streams" -> {
+                header = List.of("stream");
+                entity.path("streams").forEach(t -> rows.add(List.of(t.path("name").asText())));
+            }
+            default -> {
+                err.println("error: unexpected answer from /ksql: " + entity);
+                err.flush();
+                return false;
+            }
+        }
+        if (format != SqlOutput.table) {
+            List<JsonNode> asRows = new ArrayList<>();
+            for (List<String> r : rows) {
+                com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                r.forEach(a::add);
+                asRows.add(a);
+            }
+            out.print(format.render(header, asRows));
+        } else {
+            TextTable table = new TextTable(header);
+            rows.forEach(table::add);
+            out.print(table.render());
+            out.printf("(%d row%s)%n", table.size(), table.size() == 1 ? "" : "s");
+        }
+        out.flush();
+        return true;
     }
 
     private static boolean stream(QueryClient client, String sql, PrintWriter out, AtomicBoolean cancel) throws IOException, InterruptedException {

@@ -36,12 +36,12 @@ public final class PushQuery implements AutoCloseable {
 
     private final TableDef table;
     private final OptionalLong limit;
-    private final SqlEngine.Session session;
+    private final CalciteSession session;
     private final PreparedStatement statement;
     private final List<QueryResult.ResultColumn> columns;
     private final Batch batch;
 
-    private PushQuery(TableDef table, OptionalLong limit, SqlEngine.Session session, PreparedStatement statement,
+    private PushQuery(TableDef table, OptionalLong limit, CalciteSession session, PreparedStatement statement,
                       List<QueryResult.ResultColumn> columns, Batch batch) {
         this.table = table;
         this.limit = limit;
@@ -57,7 +57,7 @@ public final class PushQuery implements AutoCloseable {
     public static PushQuery prepare(SqlEngine engine, String sql) {
         Statements.Push push = Statements.push(sql);
         String text = Statements.quoteReservedTableNames(push.query());
-        SqlNode parsed = SqlEngine.parse(text);
+        SqlNode parsed = SqlErrors.parse(text);
         OptionalLong limit = push.limit();
         if (parsed instanceof SqlOrderBy orderBy) {
             if (orderBy.orderList != null && !orderBy.orderList.isEmpty()) {
@@ -98,14 +98,14 @@ public final class PushQuery implements AutoCloseable {
             }
         });
         Batch batch = new Batch(def);
-        SqlEngine.Session session = SqlEngine.Session.open(engine.schema(Map.of(def.name(), batch)));
+        CalciteSession session = CalciteSession.open(engine.schema(Map.of(def.name(), batch)));
         try {
             String prepared = select.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)).getSql();
             PreparedStatement ps = session.connection.prepareStatement(prepared);
-            return new PushQuery(def, limit, session, ps, SqlEngine.Session.columns(ps.getMetaData()), batch);
+            return new PushQuery(def, limit, session, ps, CalciteSession.columns(ps.getMetaData()), batch);
         } catch (SQLException e) {
             session.close();
-            throw SqlEngine.translate(e);
+            throw SqlErrors.translate(e);
         }
     }
 

@@ -53,4 +53,13 @@ public final class QueryException extends RuntimeException {
         }
         return null;
     }
+
+    /** The first line of a message, trimmed (parsers and drivers append context on further lines). */
+    public static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
 }

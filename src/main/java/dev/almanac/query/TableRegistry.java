@@ -38,4 +38,29 @@ public final class TableRegistry {
     public List<String> names() {
         return new ArrayList<>(tables.keySet());
     }
+
+    /** Every table with its columns, key and features, for {@code GET /tables}. */
+    public List<Map<String, Object>> describe() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TableDef def : tables.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", def.name());
+            m.put("description", def.description());
+            List<Map<String, Object>> cols = new ArrayList<>();
+            for (Column c : def.columns()) {
+                Map<String, Object> col = new LinkedHashMap<>();
+                col.put("name", c.name());
+                col.put("type", c.type().getName());
+                col.put("doc", c.doc());
+                cols.add(col);
+            }
+            m.put("columns", cols);
+            m.put("key", def.keyColumns());
+            m.put("required_key_columns", def.requiredKeyColumns());
+            m.put("as_of", def.temporal());
+            m.put("emit_changes", def.changes().isPresent());
+            out.add(m);
+        }
+        return out;
+    }
 }

@@ -34,13 +34,13 @@ class StatementsTest {
         String a = "SELECT value FROM latest WHERE indicator = 'gdp' AND region IN ('CN-BJ', 'CN') AND value > 5 AND note LIKE 'x%'";
         String b = "SELECT value FROM latest WHERE indicator = 'cpi' AND region IN ('CN-SH', 'CN-GD') AND value > 5 AND note LIKE 'x%'";
         Set<String> text = Set.of("indicator", "region", "note");
-        Parameterizer.Normalized na = Parameterizer.normalize(a, SqlEngine.parse(a), text);
-        Parameterizer.Normalized nb = Parameterizer.normalize(b, SqlEngine.parse(b), text);
+        Parameterizer.Normalized na = Parameterizer.normalize(a, SqlErrors.parse(a), text);
+        Parameterizer.Normalized nb = Parameterizer.normalize(b, SqlErrors.parse(b), text);
         assertEquals(na.sql(), nb.sql());
         assertEquals("SELECT value FROM latest WHERE indicator = ? AND region IN (?, ?) AND value > 5 AND note LIKE 'x%'", na.sql());
         assertEquals(List.of("gdp", "CN-BJ", "CN"), na.parameters());
         String quoted = "SELECT 1 FROM latest WHERE note = 'it''s'";
-        Parameterizer.Normalized nq = Parameterizer.normalize(quoted, SqlEngine.parse(quoted), text);
+        Parameterizer.Normalized nq = Parameterizer.normalize(quoted, SqlErrors.parse(quoted), text);
         assertEquals(List.of("it's"), nq.parameters());
     }
 }

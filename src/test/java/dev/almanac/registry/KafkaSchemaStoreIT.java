@@ -10,6 +10,7 @@ import dev.almanac.serde.HttpSchemaRegistryClient;
 import dev.almanac.serde.RegisteredSchema;
 import dev.almanac.serde.SchemaRegistry;
 import dev.almanac.serde.SchemaRegistryException;
+import dev.almanac.testing.KafkaCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +27,6 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,11 +37,11 @@ import org.junit.jupiter.api.Timeout;
 class KafkaSchemaStoreIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static KafkaClusterTestKit cluster;
+    private static KafkaCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TestCluster.start();
+        cluster = KafkaCluster.startCombined();
     }
 
     @AfterAll
@@ -50,7 +50,7 @@ class KafkaSchemaStoreIT {
     }
 
     private static EmbeddedSchemaRegistry registry(String topic) {
-        return EmbeddedSchemaRegistry.start(TestCluster.clientConfig(cluster), topic, "127.0.0.1", 0, TIMEOUT);
+        return EmbeddedSchemaRegistry.start(cluster.clientConfig(), topic, "127.0.0.1", 0, TIMEOUT);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.SchemaIds;
+import dev.almanac.testing.KafkaCluster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -66,8 +66,8 @@ class NodeInteropIT {
                 "node/npm not found on PATH: skipping the kafkajs interoperability test (install Node 20+ to run it)");
         Path work = prepareNodeProject();
 
-        try (KafkaClusterTestKit cluster = TestCluster.start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(TestCluster.clientConfig(cluster),
+        try (KafkaCluster cluster = KafkaCluster.startCombined();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(cluster.clientConfig(),
                      TopicCatalogue.SCHEMAS_TOPIC, "127.0.0.1", 0, Duration.ofSeconds(30))) {
             TopicCatalogue topics = TopicCatalogue.create(TopicCatalogue.DEFAULT_PREFIX, new AvroSerdes(registry.client()));
             createTopics(cluster, topics);
@@ -130,8 +130,8 @@ class NodeInteropIT {
      * Reads the latest topic from the start until it holds {@code ids} (or, with none given, at least
      * {@code count} records), with a deadline.
      */
-    private static List<IndicatorObservation> awaitLatest(KafkaClusterTestKit cluster, TopicCatalogue topics, List<String> ids, int count) {
-        Map<String, Object> config = new HashMap<>(TestCluster.clientConfig(cluster));
+    private static List<IndicatorObservation> awaitLatest(KafkaCluster cluster, TopicCatalogue topics, List<String> ids, int count) {
+        Map<String, Object> config = new HashMap<>(cluster.clientConfig());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Topic<ObservationKey, IndicatorObservation> latest = topics.latest();
@@ -153,8 +153,8 @@ class NodeInteropIT {
         throw new AssertionError("latest topic did not get " + (ids.isEmpty() ? count + " records" : ids) + " in time; saw " + seen);
     }
 
-    private static void produceJson(KafkaClusterTestKit cluster, Topic<byte[], byte[]> raw, List<String> lines) throws Exception {
-        Map<String, Object> config = new HashMap<>(TestCluster.clientConfig(cluster));
+    private static void produceJson(KafkaCluster cluster, Topic<byte[], byte[]> raw, List<String> lines) throws Exception {
+        Map<String, Object> config = new HashMap<>(cluster.clientConfig());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
@@ -164,7 +164,7 @@ class NodeInteropIT {
         }
     }
 
-    private static void createTopics(KafkaClusterTestKit cluster, TopicCatalogue topics) throws Exception {
+    private static void createTopics(KafkaCluster cluster, TopicCatalogue topics) throws Exception {
         List<NewTopic> newTopics = new ArrayList<>();
         for (Topic<?, ?> t : topics.all()) {
             NewTopic topic = new NewTopic(t.name(), 2, (short) 1);
@@ -178,7 +178,7 @@ class NodeInteropIT {
         }
     }
 
-    private Properties streamsConfig(KafkaClusterTestKit cluster) {
+    private Properties streamsConfig(KafkaCluster cluster) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "almanac-interop");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());

@@ -74,6 +74,16 @@ public final class QueryClient {
                 .timeout(Duration.ofMinutes(10)).build());
     }
 
+    /**
+     * Runs ksqlDB statements ({@code SHOW TABLES; DESCRIBE latest;}) on {@code POST /ksql}: one entity per
+     * statement, in ksqlDB's shapes.
+     */
+    public JsonNode ksql(String statements) throws IOException, InterruptedException {
+        byte[] body = MAPPER.writeValueAsBytes(Map.of("ksql", statements));
+        return send(request("/ksql").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .timeout(Duration.ofMinutes(1)).build());
+    }
+
     public JsonNode tables() throws IOException, InterruptedException {
         return send(request("/tables").GET().build());
     }
@@ -139,6 +149,10 @@ public final class QueryClient {
             JsonNode n = MAPPER.readTree(body);
             if (n != null && n.has("error")) {
                 return new ApiException(status, n.get("error").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
+            }
+            if (n != null && n.has("error_code") && n.has("message")) {
+                // ksqlDB's error shape, from /ksql and /query-stream
+                return new ApiException(status, n.get("message").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
             }
         } catch (IOException ignored) {
             // not JSON

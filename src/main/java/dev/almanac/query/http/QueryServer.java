@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -286,7 +287,7 @@ public final class QueryServer implements AutoCloseable {
             }
             return body;
         } catch (IOException e) {
-            throw QueryException.badRequest("the body is not valid JSON (" + SqlEngine.firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + "); send {\"sql\": \"SELECT ...\"}");
+            throw QueryException.badRequest("the body is not valid JSON (" + QueryException.firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + "); send {\"sql\": \"SELECT ...\"}");
         }
     }
 
@@ -370,12 +371,13 @@ public final class QueryServer implements AutoCloseable {
         }
         PushQueries.Running running = pushes.start(sql);
         try (PushQuery query = PushQuery.prepare(engine, sql)) {
+            BooleanSupplier gone = ClientPresence.prepare(ctx);
             ctx.status(200);
             ctx.res().setContentType(type);
             ctx.res().setHeader("Cache-Control", "no-cache");
             KsqlSink sink = new KsqlSink(ctx.res().getOutputStream(), json, running.id());
             try {
-                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted());
+                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted() || gone.getAsBoolean());
             } catch (IOException clientGone) {
                 // The client disconnected: one way a push query ends.
             } catch (Exception e) {
@@ -436,12 +438,13 @@ public final class QueryServer implements AutoCloseable {
         String sql = sql(ctx, body(ctx));
         PushQueries.Running running = pushes.start(sql);
         try (PushQuery query = PushQuery.prepare(engine, sql)) {
+            BooleanSupplier gone = ClientPresence.prepare(ctx);
             ctx.status(200);
             ctx.res().setContentType("application/x-ndjson; charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             NdjsonSink sink = new NdjsonSink(ctx.res().getOutputStream());
             try {
-                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted());
+                changes.run(query, sink, () -> closing.get() || running.stop().get() || Thread.currentThread().isInterrupted() || gone.getAsBoolean());
             } catch (IOException clientGone) {
                 // The client disconnected: that is how a push query without LIMIT ends.
             } catch (Exception e) {

@@ -297,6 +297,144 @@ class QueryHttpIT {
         return node;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * HTTP/1.1 (curl, a browser's fetch, scripts): ksqlDB's delimited push stream hands over the header and
+     * then each row as it changes, one line each, before the stream ends.
+     */
+    @Test
+    void shouldDeliverEachDelimitedRowToAnHttp11ClientAsItChanges() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + "/query-stream"))
+                .header("Accept", "application/vnd.ksqlapi.delimited.v1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"SELECT region, period, value FROM latest "
+                        + "WHERE indicator = 'unicorn_count' AND region = 'CN-SH' EMIT CHANGES;\", \"properties\": {}}"))
+                .build();
+        HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertEquals(HttpClient.Version.HTTP_1_1, r.version());
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = in.readLine()) != null) {
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the stream ended
+            }
+        }, "http11-reader");
+        reader.setDaemon(true);
+        reader.start();
+        String header = lines.poll(60, TimeUnit.SECONDS);
+        assertNotNull(header, "no header line");
+        JsonNode h = JSON.readTree(header);
+        assertEquals("[\"REGION\",\"PERIOD\",\"VALUE\"]", h.path("columnNames").toString(), header);
+        try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
+            producer.sendLine(topics.rawObservations().name(), Fixtures.json("http11-1", "unicorn_count", "CN-SH", "2027", "4", "2026-03-02"));
+            producer.flush();
+        }
+        // The row arrives while the stream is still open: read line by line, not at the end of the response.
+        assertEquals("[\"CN-SH\",\"2027\",4.0]", lines.poll(60, TimeUnit.SECONDS));
+        assertTrue(reader.isAlive(), "the stream is still open");
+        HttpResponse<String> closed = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/close-query"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"queryId\": \"" + h.path("queryId").asText() + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, closed.statusCode(), closed.body());
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(reader.isAlive(), "closing the query ends its stream");
+    }
+
+    /** The ids of the push queries the server runs, from ksqlDB's SHOW QUERIES. */
+    private static List<String> runningPushQueries() throws Exception {
+        JsonNode answer = client.ksql("SHOW QUERIES;");
+        List<String> ids = new ArrayList<>();
+        answer.get(0).path("queries").forEach(q -> ids.add(q.path("id").asText()));
+        return ids;
+    }
+
+    /** Opens a push query over a plain HTTP/1.1 socket and reads up to its header; returns the query id. */
+    private static String openHttp11PushQuery(java.net.Socket socket, String accept, String sql) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(java.util.Map.of("sql", sql, "properties", java.util.Map.of()));
+        String head = "POST /query-stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " + accept + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        socket.setSoTimeout(60_000);
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.contains("queryId")) {
+                return JSON.readTree(line).path("queryId").asText();
+            }
+            if (line.contains("\"columns\"")) {
+                // Almanac's own stream has no query id in its header: the newest one listed is this one.
+                List<String> ids = runningPushQueries();
+                return ids.stream().max(java.util.Comparator.comparingLong(id -> Long.parseLong(id.substring(id.lastIndexOf('_') + 1)))).orElseThrow();
+            }
+        }
+        throw new IOException("the stream ended before its header");
+    }
+
+    /**
+     * Clients that vanish without POST /close-query (a killed curl, a closed laptop, a dropped HTTP/2
+     * connection) give their push query back: it is no longer listed, and its slot counts no more against
+     * the limit. Delimited ksqlDB streams send nothing between rows, so this must not depend on a row.
+     */
+    @Test
+    void shouldReleaseThePushQueriesOfClientsThatVanish() throws Exception {
+        String sql = "SELECT region, value FROM latest WHERE indicator = 'never_produced_count' EMIT CHANGES";
+        List<String> ids = new ArrayList<>();
+        List<java.net.Socket> sockets = new ArrayList<>();
+        int port = config.queryApi().httpPort();
+        for (String accept : List.of("application/vnd.ksqlapi.delimited.v1", "application/x-ndjson")) {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+            sockets.add(socket);
+            ids.add(openHttp11PushQuery(socket, accept, sql));
+        }
+        org.eclipse.jetty.http2.client.HTTP2Client h2 = new org.eclipse.jetty.http2.client.HTTP2Client();
+        h2.start();
+        try {
+            org.eclipse.jetty.util.FuturePromise<org.eclipse.jetty.http2.api.Session> session = new org.eclipse.jetty.util.FuturePromise<>();
+            h2.connect(new java.net.InetSocketAddress("127.0.0.1", port), new org.eclipse.jetty.http2.api.server.ServerSessionListener.Adapter(), session);
+            org.eclipse.jetty.http.HttpFields fields = org.eclipse.jetty.http.HttpFields.build()
+                    .put("Content-Type", "application/json").put("Accept", "application/vnd.ksqlapi.delimited.v1");
+            org.eclipse.jetty.http.MetaData.Request request = new org.eclipse.jetty.http.MetaData.Request("POST",
+                    org.eclipse.jetty.http.HttpURI.from("http://127.0.0.1:" + port + "/query-stream"), org.eclipse.jetty.http.HttpVersion.HTTP_2, fields);
+            CompletableFuture<String> h2Header = new CompletableFuture<>();
+            StringBuilder received = new StringBuilder();
+            org.eclipse.jetty.util.FuturePromise<org.eclipse.jetty.http2.api.Stream> stream = new org.eclipse.jetty.util.FuturePromise<>();
+            session.get(30, TimeUnit.SECONDS).newStream(new org.eclipse.jetty.http2.frames.HeadersFrame(request, null, false), stream,
+                    new org.eclipse.jetty.http2.api.Stream.Listener.Adapter() {
+                        @Override
+                        public void onData(org.eclipse.jetty.http2.api.Stream s, org.eclipse.jetty.http2.frames.DataFrame frame,
+                                           org.eclipse.jetty.util.Callback callback) {
+                            received.append(StandardCharsets.UTF_8.decode(frame.getData()));
+                            int nl = received.indexOf("\n");
+                            if (nl >= 0) {
+                                h2Header.complete(received.substring(0, nl));
+                            }
+                            callback.succeeded();
+                        }
+                    });
+            org.eclipse.jetty.http2.api.Stream s = stream.get(30, TimeUnit.SECONDS);
+            s.data(new org.eclipse.jetty.http2.frames.DataFrame(s.getId(), java.nio.ByteBuffer.wrap(
+                    JSON.writeValueAsBytes(java.util.Map.of("sql", sql, "properties", java.util.Map.of()))), true), org.eclipse.jetty.util.Callback.NOOP);
+            ids.add(JSON.readTree(h2Header.get(60, TimeUnit.SECONDS)).path("queryId").asText());
+            assertTrue(runningPushQueries().containsAll(ids), ids + " running: " + runningPushQueries());
+        } finally {
+            // Gone without a word: the sockets close, the HTTP/2 client drops its connection.
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+            h2.stop();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> runningPushQueries().stream().noneMatch(ids::contains));
+    }
+
     @Test
     void shouldAnswerErrorsAsJsonWithStatus() throws Exception {
         QueryClient.ApiException bad = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT region FRM latest"));
@@ -370,6 +508,23 @@ class QueryHttpIT {
             System.setErr(oldErr);
         }
         String text = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            // ksqlDB's statements, as a ksqlDB user types them, go to /ksql.
+            assertEquals(0, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "SHOW TABLES;"));
+            assertEquals(0, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "list tables"));
+            assertEquals(0, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "DESCRIBE CURRENT;"));
+            assertEquals(1, dev.almanac.cli.Main.execute("sql", "--server", node.url(), "-e", "DESCRIBE nowhere;"));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String ksql = out.toString(StandardCharsets.UTF_8);
+        assertEquals(2, ksql.split("revisions ", -1).length - 1, ksql);
+        assertTrue(ksql.matches("(?s).*frequency\\s+STRING\\s+key.*\\(14 rows\\).*"), ksql);
+        assertTrue(ksql.contains("error (400)") && ksql.contains("NOWHERE"), ksql);
         assertTrue(text.matches("(?s).*2025\\s+5.2073万亿.*\\(1 row, .*"), text);
         assertTrue(text.contains("error (400)") && text.contains("nope"), text);
     }

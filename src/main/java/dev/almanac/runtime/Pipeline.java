@@ -148,6 +148,9 @@ public final class Pipeline implements AutoCloseable {
         // The record cache (shared by all stores of the instance) merges repeated writes to a key between
         // commits; 10 MB (the default) is small for ~30 stores per application.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // A table read from a topic (the derived application's latest table and region hierarchy) restores
+        // from that topic instead of writing every record a second time to a changelog of its own.
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         if (config.queryApi().httpPort() > 0) {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());

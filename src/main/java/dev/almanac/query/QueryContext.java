@@ -82,7 +82,7 @@ public final class QueryContext {
 
     /**
      * Per instance: the store partitions it answered, e.g. {@code {"instance": "10.0.0.5:8088",
-     * "partitions": {"latest-table-store": [0, 2]}, "standby_partitions": {}}}.
+     * "partitions": {"latest-history-store": [0, 2]}, "standby_partitions": {}}}.
      */
     synchronized List<Map<String, Object>> instancesSummary() {
         Map<String, Map<String, TreeSet<Integer>>> active = new TreeMap<>();

@@ -14,7 +14,6 @@ import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.replay.DateWindow;
 import dev.almanac.replay.HistoryGenerator;
 import dev.almanac.replay.Pacing;
-import dev.almanac.replay.Rebuild;
 import dev.almanac.replay.ProducerSink;
 import dev.almanac.replay.ReplayResult;
 import dev.almanac.replay.Replayer;
@@ -103,7 +102,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 if (read != sent.observations() + sent.bad()) {
                     throw new IllegalStateException("the pipeline read " + read + " of " + (sent.observations() + sent.bad()) + " observation records");
                 }
-                latestRows = Rebuild.summary(pipeline).latestRows();
+                latestRows = pipeline.latestHistory().count();
             }
             long lines = sent.observations() + sent.bad();
             double consumerRate = Baseline.rawConsumerRate(bootstrap, topics.rawObservations().name(), lines);
@@ -134,7 +133,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 pipeline.start(Duration.ofMinutes(30));
                 StoreReadiness.await(pipeline, Duration.ofMinutes(30));
                 restoreSeconds = Baseline.secondsSince(t);
-                long after = Rebuild.summary(pipeline).latestRows();
+                long after = pipeline.latestHistory().count();
                 if (after != latestRows) {
                     throw new IllegalStateException("restored latest table has " + after + " rows, " + latestRows + " before");
                 }

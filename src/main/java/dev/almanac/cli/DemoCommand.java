@@ -172,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printTables(PrintWriter out, Pipeline pipeline) {
-        List<IndicatorObservation> latest = values(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+        List<IndicatorObservation> latest = pipeline.latestHistory().all();
         out.printf("%nLatest table: %d rows, key (indicator, region, period), newest vintage wins%n", latest.size());
         out.print(ObservationRows.render(latest));
         List<IndicatorObservation> current = values(pipeline.keyValueStore(FoundationTopology.CURRENT_STORE));

@@ -2,12 +2,14 @@ package dev.almanac.foundation;
 
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.avro.SeriesPeriods;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -16,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
  * topic), then folded into the vintage-aware latest table and the current-value table.
  *
  * <pre>
- * raw ─▶ validate ─▶ valid topic ─▶ latest (versioned store) ─▶ latest topic
+ * raw ─▶ validate ─▶ valid topic ─▶ latest (history store) ─▶ latest topic
  *            └─▶ rejected topic                 └─▶ current ─▶ current topic
  * </pre>
  *
@@ -28,17 +30,15 @@ public final class FoundationTopology {
 
     /** Accepted/rejected counters, per task: sum over all partitions for the totals. */
     public static final String VALIDATION_COUNTS_STORE = "validation-counts-store";
-    /** Versioned store: (indicator, region, period) → winning observation, with every earlier vintage as history. */
-    public static final String LATEST_STORE = "latest-store";
     /**
-     * Plain key-value mirror of the latest store's winners: versioned stores cannot be scanned, and
-     * SQL needs scans and prefix scans.
+     * Every vintage of every key, see {@link LatestHistory}: the winners of the latest table, its
+     * values as of any time and its revisions are all range reads of this one store. Its changelog is
+     * the valid-observation topic itself ({@link HistoryStoreSupplier}), so keeping the history writes
+     * nothing to Kafka beyond the valid topic.
      */
-    public static final String LATEST_TABLE_STORE = "latest-table-store";
+    public static final String LATEST_HISTORY_STORE = "latest-history-store";
     /** (indicator, region, frequency) → the latest vintage of the newest reference period. */
     public static final String CURRENT_STORE = "current-store";
-    /** (indicator, region, frequency) → the reference periods seen, for as-of lookups of the current value. */
-    public static final String SERIES_PERIODS_STORE = "series-periods-store";
     /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
     public static final String AS_OF_FILTER = "as-of-filter";
 
@@ -46,14 +46,6 @@ public final class FoundationTopology {
     public static final String LATEST_PROCESSOR = "latest";
     /** The processor that forwards each change of the current-value table: other features may attach children to it. */
     public static final String CURRENT_PROCESSOR = "current";
-
-    /**
-     * How long the latest store keeps superseded vintages. Publication dates in statistics span
-     * decades, and an as-of query must never silently miss a vintage, so history is kept for 100 years
-     * of event time; segments are a year wide so old vintages cost one segment each.
-     */
-    public static final Duration HISTORY_RETENTION = Duration.ofDays(36_500);
-    static final Duration HISTORY_SEGMENT = Duration.ofDays(365);
 
     private FoundationTopology() {
     }
@@ -104,13 +96,17 @@ public final class FoundationTopology {
         topology.addSink(ValidateProcessor.REJECTED_SINK, rejected.name(), rejected.keySerde().serializer(),
                 rejected.valueSerde().serializer(), "validate");
 
-        topology.addSource("valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name());
-        topology.addProcessor(LATEST_PROCESSOR, LatestProcessor::new, "valid-observations-source");
-        topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(LATEST_STORE, HISTORY_RETENTION, HISTORY_SEGMENT),
-                valid.keySerde(), valid.valueSerde()), LATEST_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LATEST_TABLE_STORE), valid.keySerde(), valid.valueSerde()).withCachingEnabled(), LATEST_PROCESSOR);
+        // The latest processor is the one writer of the history store, whose changelog is the valid
+        // topic: Kafka Streams' read-only state store. Its processor is typed to forward nothing, but
+        // the latest processor forwards each change of winner to the children added below; the raw
+        // cast only widens the output type the API declares.
+        HistoryStoreSupplier history = new HistoryStoreSupplier(LATEST_HISTORY_STORE, valid.valueSerde().deserializer());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ProcessorSupplier<ObservationKey, IndicatorObservation, Void, Void> latest =
+                () -> (Processor) new LatestProcessor(valid.valueSerde().serializer(), valid.name());
+        topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(history, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
+                "valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name(),
+                LATEST_PROCESSOR, latest);
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
 
@@ -118,9 +114,6 @@ public final class FoundationTopology {
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SERIES_PERIODS_STORE), current.keySerde(),
-                topics.serdes().specific(SeriesPeriods.class, false)).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
     }
 

@@ -2,30 +2,38 @@ package dev.almanac.foundation;
 
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Keeps, per (indicator, region, period), the observation with the greatest {@code published}; ties go
- * to the greater {@code id}. The winner depends only on the set of observations, never on arrival
- * order. Older vintages go into the versioned store's history (for as-of queries) and are not
- * forwarded; only a change of winner is.
+ * to the greater {@code id}. Every vintage goes into the history store (a set, so the winner depends
+ * only on the set of observations, never on arrival order); only a change of winner is forwarded.
+ * Per record: one reverse range read that stops at the newest publication time, and one put, whatever
+ * the length of the key's history.
  */
 final class LatestProcessor implements Processor<ObservationKey, IndicatorObservation, ObservationKey, IndicatorObservation> {
 
+    private final Serializer<IndicatorObservation> values;
+    private final String topic;
     private ProcessorContext<ObservationKey, IndicatorObservation> context;
-    private VersionedKeyValueStore<ObservationKey, IndicatorObservation> store;
-    private KeyValueStore<ObservationKey, IndicatorObservation> table;
+    private KeyValueStore<Bytes, byte[]> history;
+
+    /** @param values the valid topic's value serializer: the history holds observations as that topic does */
+    LatestProcessor(Serializer<IndicatorObservation> values, String topic) {
+        this.values = values;
+        this.topic = topic;
+    }
 
     @Override
     public void init(ProcessorContext<ObservationKey, IndicatorObservation> context) {
         this.context = context;
-        this.store = context.getStateStore(FoundationTopology.LATEST_STORE);
-        this.table = context.getStateStore(FoundationTopology.LATEST_TABLE_STORE);
+        this.history = context.getStateStore(FoundationTopology.LATEST_HISTORY_STORE);
     }
 
     @Override
@@ -34,24 +42,14 @@ final class LatestProcessor implements Processor<ObservationKey, IndicatorObserv
         if (candidate == null) {
             return;
         }
+        ObservationKey key = record.key();
+        byte[] prefix = LatestHistory.keyPrefix(key.getIndicator(), key.getRegion(), key.getPeriod());
         long published = candidate.getPublished().toEpochMilli();
-        VersionedRecord<IndicatorObservation> winner = store.get(record.key());
-        if (winner == null || beats(published, candidate.getId(), winner.timestamp(), winner.value().getId())) {
-            store.put(record.key(), candidate, published);
-            table.put(record.key(), candidate);
-            context.forward(new Record<>(record.key(), candidate, published));
-            return;
+        KeyValue<LatestHistory.Vintage, byte[]> winner = LatestHistory.winner(history, prefix, Long.MAX_VALUE);
+        history.put(Bytes.wrap(LatestHistory.entryKey(prefix, published, candidate.getId())), values.serialize(topic, candidate));
+        if (winner == null || beats(published, candidate.getId(), winner.key.published(), winner.key.id())) {
+            context.forward(new Record<>(key, candidate, published));
         }
-        if (published == winner.timestamp()) {
-            return;
-        }
-        // An older vintage arriving late: history only. The store holds one value per timestamp, so
-        // within the same publication time the greater id is kept there too.
-        VersionedRecord<IndicatorObservation> sameTime = store.get(record.key(), published);
-        if (sameTime != null && sameTime.timestamp() == published && sameTime.value().getId().compareTo(candidate.getId()) >= 0) {
-            return;
-        }
-        store.put(record.key(), candidate, published);
     }
 
     static boolean beats(long published, String id, long otherPublished, String otherId) {

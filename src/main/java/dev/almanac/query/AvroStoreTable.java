@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * (date as DATE), booleans, arrays as comma-separated VARCHAR. Reads scan every partition (the stores'
  * keys are not partitioned by series, so there is no key pushdown); Calcite filters the rows.
  */
-public final class AvroStoreTable implements TableDef {
+final class AvroStoreTable implements TableDef {
 
     private final String name;
     private final String description;

@@ -1,32 +1,28 @@
 package dev.almanac.query;
 
-import dev.almanac.foundation.RegionIndex;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.SeriesKey;
-import dev.almanac.avro.SeriesPeriods;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
-import java.time.Instant;
+import dev.almanac.foundation.LatestHistory;
+import dev.almanac.observation.Period;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * {@code current}: per (indicator, region, frequency) the latest vintage of the newest reference period.
- * As of a time D: for each period of the series (oldest to newest in the series-periods store), the
- * vintage valid at D from the versioned latest store; the newest period that had one wins.
+ * As of a time D: of the series' periods in the latest table's history, the newest one with a vintage
+ * published by D, and that vintage.
  */
 public final class CurrentTable implements TableDef {
 
@@ -36,10 +32,12 @@ public final class CurrentTable implements TableDef {
 
     private final Topic<ObservationKey, IndicatorObservation> valid;
     private final Topic<SeriesKey, IndicatorObservation> current;
+    private final LatestTable latest;
 
     public CurrentTable(TopicCatalogue topics) {
         this.valid = topics.validObservations();
         this.current = topics.current();
+        this.latest = new LatestTable(topics);
     }
 
     @Override
@@ -95,34 +93,32 @@ public final class CurrentTable implements TableDef {
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
         QueryContext ctx = QueryContext.current();
         List<Object[]> rows = new ArrayList<>();
+        List<SeriesKey> series = new ArrayList<>();
+        ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> store =
+                stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
         if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
-            ReadOnlyKeyValueStore<String, IndicatorObservation> index =
-                    stores.keyValue(RegionIndex.CURRENT_BY_REGION_STORE, partition, allowStandby);
-            List<IndicatorObservation> found = new ArrayList<>();
-            for (String prefix : request.indexPrefixes()) {
-                try (KeyValueIterator<String, IndicatorObservation> it = index.prefixScan(prefix, new StringSerializer())) {
-                    it.forEachRemaining(kv -> found.add(kv.value));
+            // The series of those regions, from the keys of the latest table's history (one prefix scan
+            // per indicator); each one's current value is then a point read.
+            LatestHistory.Reader history = latest.history(stores, partition, allowStandby);
+            java.util.Set<SeriesKey> seen = new java.util.LinkedHashSet<>();
+            for (String region : request.indexPrefixes()) {
+                for (ObservationKey k : history.regionKeys(region)) {
+                    seen.add(new SeriesKey(k.getIndicator(), k.getRegion(), frequency(k.getPeriod())));
                 }
             }
-            if (request.asOf() == null) {
-                found.forEach(o -> rows.add(ObservationColumns.row(o)));
-                return rows;
+            if (request.asOf() != null) {
+                return asOf(stores, partition, allowStandby, new ArrayList<>(seen), request.asOf(), rows, ctx);
             }
-            ReadOnlyKeyValueStore<SeriesKey, SeriesPeriods> periods =
-                    stores.keyValue(FoundationTopology.SERIES_PERIODS_STORE, partition, allowStandby);
-            List<KeyValue<SeriesKey, SeriesPeriods>> series = new ArrayList<>();
-            for (IndicatorObservation o : found) {
-                SeriesKey k = new SeriesKey(o.getIndicator(), o.getRegion(), frequency(o));
-                SeriesPeriods known = periods.get(k);
-                if (known != null) {
-                    series.add(KeyValue.pair(k, known));
+            for (SeriesKey k : seen) {
+                ctx.check();
+                IndicatorObservation o = store.get(k);
+                if (o != null) {
+                    rows.add(ObservationColumns.row(o));
                 }
             }
-            return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
+            return rows;
         }
         if (request.asOf() == null) {
-            ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> store =
-                    stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
             if (request.fullScan()) {
                 LatestTable.drain(store.all(), rows, ctx);
             }
@@ -138,46 +134,36 @@ public final class CurrentTable implements TableDef {
             }
             return rows;
         }
-        ReadOnlyKeyValueStore<SeriesKey, SeriesPeriods> periods =
-                stores.keyValue(FoundationTopology.SERIES_PERIODS_STORE, partition, allowStandby);
-        List<KeyValue<SeriesKey, SeriesPeriods>> series = new ArrayList<>();
+        // As of a time: every series that has a current value now (a superset of those that had one
+        // then, since keys are never deleted), each answered from the latest table's history.
         if (request.fullScan()) {
-            drain(periods.all(), series);
+            keys(store.all(), series);
         }
         for (List<String> p : request.prefixes()) {
             if (p.size() >= 3) {
-                SeriesKey k = new SeriesKey(p.get(0), p.get(1), p.get(2));
-                SeriesPeriods known = periods.get(k);
-                if (known != null) {
-                    series.add(KeyValue.pair(k, known));
-                }
+                series.add(new SeriesKey(p.get(0), p.get(1), p.get(2)));
             } else {
-                drain(periods.prefixScan(prefix(stores, FoundationTopology.SERIES_PERIODS_STORE, p), StoreKeys.RAW), series);
+                keys(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), series);
             }
         }
         return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
     }
 
-    private static String frequency(IndicatorObservation o) {
-        return dev.almanac.observation.Period.tryParse(o.getPeriod()).map(p -> p.frequency().name()).orElse("");
+    private static String frequency(String period) {
+        return Period.tryParse(period).map(p -> p.frequency().name()).orElse("");
     }
 
     /** Per series, the vintage valid at {@code millis} of the newest period that had one. */
-    private List<Object[]> asOf(LocalStores stores, int partition, boolean allowStandby, List<KeyValue<SeriesKey, SeriesPeriods>> series,
+    private List<Object[]> asOf(LocalStores stores, int partition, boolean allowStandby, List<SeriesKey> series,
                                 long millis, List<Object[]> rows, QueryContext ctx) {
-        Instant asOf = Instant.ofEpochMilli(millis);
-        for (KeyValue<SeriesKey, SeriesPeriods> s : series) {
-            List<String> known = s.value.getPeriods();
-            // Oldest to newest: the first hit walking backwards is the newest period published by then.
-            for (int i = known.size() - 1; i >= 0; i--) {
-                ctx.check();
-                ObservationKey key = new ObservationKey(s.key.getIndicator(), s.key.getRegion(), known.get(i));
-                VersionedRecord<IndicatorObservation> r = stores.query(FoundationTopology.LATEST_STORE, partition, allowStandby,
-                        VersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).asOf(asOf));
-                if (r != null) {
-                    rows.add(ObservationColumns.row(r.value()));
-                    break;
-                }
+        LatestHistory.Reader history = latest.history(stores, partition, allowStandby);
+        Comparator<String> byPeriod = Comparator.comparing(Period::parse);
+        for (SeriesKey s : series) {
+            ctx.check();
+            IndicatorObservation o = history.newestPeriod(s.getIndicator(), s.getRegion(), millis,
+                    period -> frequency(period).equals(s.getFrequency()), byPeriod);
+            if (o != null) {
+                rows.add(ObservationColumns.row(o));
             }
         }
         return rows;
@@ -191,10 +177,10 @@ public final class CurrentTable implements TableDef {
                 : StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), p.get(1), ""), 1);
     }
 
-    private static void drain(KeyValueIterator<SeriesKey, SeriesPeriods> it, List<KeyValue<SeriesKey, SeriesPeriods>> out) {
+    private static void keys(KeyValueIterator<SeriesKey, IndicatorObservation> it, List<SeriesKey> out) {
         try (it) {
             while (it.hasNext()) {
-                out.add(it.next());
+                out.add(it.next().key);
             }
         }
     }

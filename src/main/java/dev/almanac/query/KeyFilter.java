@@ -25,7 +25,7 @@ import org.apache.calcite.util.Sarg;
  * combination of values. The filters themselves stay with Calcite, which applies them again to the
  * rows read: pushdown only narrows what is read, it never decides the result alone.
  */
-public final class KeyFilter {
+final class KeyFilter {
 
     /** Upper bound on lookups generated from IN lists: beyond it the prefix is shortened. */
     static final int MAX_PREFIXES = 1000;

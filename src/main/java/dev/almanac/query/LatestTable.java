@@ -1,27 +1,23 @@
 package dev.almanac.query;
 
-import dev.almanac.foundation.RegionIndex;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.query.VersionedKeyQuery;
+import java.util.function.Consumer;
+import dev.almanac.foundation.LatestHistory;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * {@code latest}: per (indicator, region, period) the winning vintage, from the latest table store.
- * As of a time, every key's value comes from the versioned latest store instead.
+ * {@code latest}: per (indicator, region, period) the winning vintage, now or as of a time, from the
+ * latest table's history store (see {@link LatestHistory}).
  */
 public final class LatestTable implements TableDef {
 
@@ -65,7 +61,7 @@ public final class LatestTable implements TableDef {
 
     @Override
     public String routingStore() {
-        return FoundationTopology.LATEST_TABLE_STORE;
+        return FoundationTopology.LATEST_HISTORY_STORE;
     }
 
     @Override
@@ -87,84 +83,71 @@ public final class LatestTable implements TableDef {
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
         List<Object[]> rows = new ArrayList<>();
         QueryContext ctx = QueryContext.current();
-        if (request.asOf() == null) {
-            if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
-                ReadOnlyKeyValueStore<String, IndicatorObservation> index =
-                        stores.keyValue(RegionIndex.LATEST_BY_REGION_STORE, partition, allowStandby);
-                for (String prefix : request.indexPrefixes()) {
-                    drain(index.prefixScan(prefix, new StringSerializer()), rows, ctx);
-                }
-                return rows;
+        long asOf = request.asOf() == null ? Long.MAX_VALUE : request.asOf();
+        LatestHistory.Reader history = history(stores, partition, allowStandby);
+        Consumer<IndicatorObservation> add = o -> {
+            if ((rows.size() & 1023) == 0) {
+                ctx.check();
             }
-            ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
-                    stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
-            if (request.fullScan()) {
-                drain(table.all(), rows, ctx);
-            }
-            for (List<String> p : request.prefixes()) {
-                if (p.size() >= 3) {
-                    IndicatorObservation o = table.get(new ObservationKey(p.get(0), p.get(1), p.get(2)));
-                    if (o != null) {
-                        rows.add(ObservationColumns.row(o));
-                    }
-                } else {
-                    drain(table.prefixScan(prefix(stores, p), StoreKeys.RAW), rows, ctx);
-                }
+            rows.add(ObservationColumns.row(o));
+        };
+        if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
+            for (String region : request.indexPrefixes()) {
+                history.regionWinners(region, asOf, add);
             }
             return rows;
         }
-        Instant asOf = Instant.ofEpochMilli(request.asOf());
-        for (ObservationKey key : keys(stores, partition, allowStandby, request, ctx)) {
-            ctx.check();
-            VersionedRecord<IndicatorObservation> r = stores.query(FoundationTopology.LATEST_STORE, partition, allowStandby,
-                    VersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).asOf(asOf));
-            if (r != null) {
-                rows.add(ObservationColumns.row(r.value()));
+        if (request.fullScan()) {
+            history.winners(null, asOf, add);
+        }
+        for (List<String> p : request.prefixes()) {
+            if (p.size() >= 3) {
+                IndicatorObservation o = history.get(new ObservationKey(p.get(0), p.get(1), p.get(2)), asOf);
+                if (o != null) {
+                    add.accept(o);
+                }
+            } else {
+                history.winners(prefix(p), asOf, add);
             }
         }
         return rows;
     }
 
+    /** The history store of one partition, decoded as the valid topic is. */
+    LatestHistory.Reader history(LocalStores stores, int partition, boolean allowStandby) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = stores.keyValue(FoundationTopology.LATEST_HISTORY_STORE, partition, allowStandby);
+        return new LatestHistory.Reader(store, valid.valueSerde().deserializer(), valid.name());
+    }
+
     /**
      * The keys a request covers: point keys as given; prefixes, index prefixes and full scans from the
-     * latest table and its index (keys are never deleted, so every key that ever had a vintage is there).
+     * history and the region index (keys are never deleted, so every key that ever had a vintage is there).
      */
     List<ObservationKey> keys(LocalStores stores, int partition, boolean allowStandby, ReadRequest request, QueryContext ctx) {
         List<ObservationKey> keys = new ArrayList<>();
+        LatestHistory.Reader history = history(stores, partition, allowStandby);
         if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
-            ReadOnlyKeyValueStore<String, IndicatorObservation> index =
-                    stores.keyValue(RegionIndex.LATEST_BY_REGION_STORE, partition, allowStandby);
-            for (String prefix : request.indexPrefixes()) {
-                try (KeyValueIterator<String, IndicatorObservation> it = index.prefixScan(prefix, new StringSerializer())) {
-                    while (it.hasNext()) {
-                        IndicatorObservation o = it.next().value;
-                        keys.add(new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()));
-                    }
-                }
+            for (String region : request.indexPrefixes()) {
+                keys.addAll(history.regionKeys(region));
             }
             return keys;
         }
-        ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> table =
-                stores.keyValue(FoundationTopology.LATEST_TABLE_STORE, partition, allowStandby);
         if (request.fullScan()) {
-            drainKeys(table.all(), keys, ctx);
+            keys.addAll(history.keys(new byte[0]));
         }
         for (List<String> p : request.prefixes()) {
+            ctx.check();
             if (p.size() >= 3) {
                 keys.add(new ObservationKey(p.get(0), p.get(1), p.get(2)));
             } else {
-                drainKeys(table.prefixScan(prefix(stores, p), StoreKeys.RAW), keys, ctx);
+                keys.addAll(history.keys(prefix(p)));
             }
         }
         return keys;
     }
 
-    byte[] prefix(LocalStores stores, List<String> p) {
-        Serializer<ObservationKey> serializer = valid.keySerde().serializer();
-        String topic = stores.changelogTopic(FoundationTopology.LATEST_TABLE_STORE);
-        return p.size() == 1
-                ? StoreKeys.prefix(serializer, topic, new ObservationKey(p.get(0), "", ""), 2)
-                : StoreKeys.prefix(serializer, topic, new ObservationKey(p.get(0), p.get(1), ""), 1);
+    static byte[] prefix(List<String> p) {
+        return p.size() == 1 ? LatestHistory.indicatorPrefix(p.get(0)) : LatestHistory.seriesPrefix(p.get(0), p.get(1));
     }
 
     static void drain(KeyValueIterator<?, IndicatorObservation> it, List<Object[]> rows, QueryContext ctx) {
@@ -174,18 +157,6 @@ public final class LatestTable implements TableDef {
                     ctx.check();
                 }
                 rows.add(ObservationColumns.row(it.next().value));
-            }
-        }
-    }
-
-    static <K> void drainKeys(KeyValueIterator<K, ?> it, List<K> keys, QueryContext ctx) {
-        try (it) {
-            while (it.hasNext()) {
-                if ((keys.size() & 1023) == 0) {
-                    ctx.check();
-                }
-                KeyValue<K, ?> kv = it.next();
-                keys.add(kv.key);
             }
         }
     }

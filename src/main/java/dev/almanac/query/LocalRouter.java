@@ -9,7 +9,7 @@ import java.util.Set;
  * A router for a single instance that hosts every partition (tests over a topology test driver, tools):
  * partitions are located with the table's partitioner over a fixed partition count.
  */
-public final class LocalRouter implements Router {
+final class LocalRouter implements Router {
 
     private final LocalPartitionReader reader;
     private final int partitions;

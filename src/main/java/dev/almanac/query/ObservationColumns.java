@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** The columns of an observation row, shared by the latest and current tables. */
-public final class ObservationColumns {
+final class ObservationColumns {
 
     public static final List<Column> COLUMNS = List.of(
             new Column("indicator", SqlTypeName.VARCHAR, "indicator code (gdp, registered_llm_count)"),
@@ -24,12 +24,34 @@ public final class ObservationColumns {
             new Column("value_text", SqlTypeName.VARCHAR, "the value as written (52073.4亿) when not a plain number"),
             new Column("id", SqlTypeName.VARCHAR, "observation id"));
 
+    /**
+     * Frequency by period text: parsing a period is a regular expression, paid for every row read, while a
+     * table has few distinct periods. Bounded: past the bound, periods are parsed each time.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<String>> FREQUENCIES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_PERIODS = 100_000;
+
     private ObservationColumns() {
+    }
+
+    static String frequency(String period) {
+        if (period == null) {
+            return null;
+        }
+        java.util.Optional<String> f = FREQUENCIES.get(period);
+        if (f == null) {
+            f = Period.tryParse(period).map(p -> p.frequency().name());
+            if (FREQUENCIES.size() < MAX_CACHED_PERIODS) {
+                FREQUENCIES.put(period, f);
+            }
+        }
+        return f.orElse(null);
     }
 
     /** An observation as a row in {@link #COLUMNS} order. */
     public static Object[] row(IndicatorObservation o) {
-        String frequency = Period.tryParse(o.getPeriod()).map(p -> p.frequency().name()).orElse(null);
+        String frequency = frequency(o.getPeriod());
         return new Object[] {o.getIndicator(), o.getRegion(), o.getPeriod(), frequency, o.getValue(), o.getUnit(),
             o.getQualifier().name(), o.getPublished().toEpochMilli(), o.getSource(), o.getQuote(), o.getNote(),
             o.getIndicatorLabel(), o.getValueText(), o.getId()};

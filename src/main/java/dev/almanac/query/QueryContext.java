@@ -18,7 +18,7 @@ public final class QueryContext {
     private static final ThreadLocal<QueryContext> CURRENT = new ThreadLocal<>();
 
     /** One partition read by one instance. */
-    public record Answer(String instance, String store, int partition, boolean standby) {
+    record Answer(String instance, String store, int partition, boolean standby) {
     }
 
     private final long deadlineNanos;
@@ -52,12 +52,12 @@ public final class QueryContext {
         }
     }
 
-    public Duration timeLimit() {
+    Duration timeLimit() {
         return timeLimit;
     }
 
     /** Nanoseconds left before the deadline (negative once past it). */
-    public long remainingNanos() {
+    long remainingNanos() {
         return deadlineNanos - System.nanoTime();
     }
 
@@ -76,15 +76,15 @@ public final class QueryContext {
         answers.add(new Answer(instance, store, partition, standby));
     }
 
-    public synchronized List<Answer> answers() {
+    synchronized List<Answer> answers() {
         return List.copyOf(answers);
     }
 
     /**
      * Per instance: the store partitions it answered, e.g. {@code {"instance": "10.0.0.5:8088",
-     * "partitions": {"latest-table-store": [0, 2]}, "standby_partitions": {}}}.
+     * "partitions": {"latest-history-store": [0, 2]}, "standby_partitions": {}}}.
      */
-    public synchronized List<Map<String, Object>> instancesSummary() {
+    synchronized List<Map<String, Object>> instancesSummary() {
         Map<String, Map<String, TreeSet<Integer>>> active = new TreeMap<>();
         Map<String, Map<String, TreeSet<Integer>>> standby = new TreeMap<>();
         for (Answer a : answers) {

@@ -39,7 +39,7 @@ public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<St
     }
 
     /** Every row whose region-index key starts with one of {@code indexPrefixes}. */
-    public static ReadRequest indexed(List<String> indexPrefixes, Long asOf) {
+    static ReadRequest indexed(List<String> indexPrefixes, Long asOf) {
         return new ReadRequest(true, List.of(), indexPrefixes, asOf);
     }
 
@@ -49,12 +49,12 @@ public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<St
     }
 
     /** The same request restricted to other prefixes (for one partition). */
-    public ReadRequest withPrefixes(List<List<String>> subset) {
+    ReadRequest withPrefixes(List<List<String>> subset) {
         return new ReadRequest(false, subset, List.of(), asOf);
     }
 
     /** The shortest prefix length asked for; 0 for a full scan. */
-    public int minPrefixLength() {
+    int minPrefixLength() {
         return fullScan ? 0 : prefixes.stream().mapToInt(List::size).min().orElse(0);
     }
 }

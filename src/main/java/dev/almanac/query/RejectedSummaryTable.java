@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** {@code rejected_summary}: records sent to the dead-letter topic, by rejection reason, summed over every partition. */
-public final class RejectedSummaryTable implements TableDef {
+final class RejectedSummaryTable implements TableDef {
 
     private static final String PREFIX = "rejected.";
 

@@ -5,19 +5,16 @@ import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
-import java.time.Instant;
+import dev.almanac.foundation.LatestHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
-import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.VersionedRecordIterator;
 
 /**
- * {@code revisions}: every vintage of a key, oldest first, from the versioned latest store, with the
+ * {@code revisions}: every vintage of a key, oldest first, from the latest table's history, with the
  * change from the previous vintage. Needs the series: {@code WHERE indicator = ... AND region = ...}
- * (optionally {@code AND period = ...}); the versioned store cannot be scanned.
+ * (optionally {@code AND period = ...}), so that a query reads one series' history, not all of it.
  */
 public final class RevisionsTable implements TableDef {
 
@@ -75,7 +72,7 @@ public final class RevisionsTable implements TableDef {
     @Override
     public String requiredKeyMessage() {
         return "the revisions table needs a key predicate: WHERE indicator = '...' AND region = '...' [AND period = '...'] "
-                + "(equality or IN); every vintage is read from the versioned store key by key, which cannot be scanned";
+                + "(equality or IN); a query reads one series' history, not the whole store";
     }
 
     @Override
@@ -85,7 +82,7 @@ public final class RevisionsTable implements TableDef {
 
     @Override
     public String routingStore() {
-        return FoundationTopology.LATEST_STORE;
+        return FoundationTopology.LATEST_HISTORY_STORE;
     }
 
     @Override
@@ -109,34 +106,22 @@ public final class RevisionsTable implements TableDef {
         }
         QueryContext ctx = QueryContext.current();
         List<Object[]> rows = new ArrayList<>();
+        LatestHistory.Reader history = latest.history(stores, partition, allowStandby);
+        long asOf = request.asOf() == null ? Long.MAX_VALUE : request.asOf();
         for (ObservationKey key : latest.keys(stores, partition, allowStandby, request, ctx)) {
             ctx.check();
-            MultiVersionedKeyQuery<ObservationKey, IndicatorObservation> q =
-                    MultiVersionedKeyQuery.<ObservationKey, IndicatorObservation>withKey(key).withAscendingTimestamps();
-            if (request.asOf() != null) {
-                q = q.toTime(Instant.ofEpochMilli(request.asOf()));
-            }
-            VersionedRecordIterator<IndicatorObservation> it = stores.query(FoundationTopology.LATEST_STORE, partition, allowStandby, q);
-            if (it == null) {
-                continue;
-            }
-            try (it) {
-                Double previous = null;
-                int vintage = 0;
-                while (it.hasNext()) {
-                    VersionedRecord<IndicatorObservation> r = it.next();
-                    IndicatorObservation o = r.value();
-                    Long superseded = r.validTo().orElse(null);
-                    if (superseded != null && request.asOf() != null && superseded > request.asOf()) {
-                        superseded = null;
-                    }
-                    Double change = previous == null ? null : o.getValue() - previous;
-                    Double pct = previous == null || previous == 0 ? null : 100 * change / previous;
-                    rows.add(new Object[] {key.getIndicator(), key.getRegion(), key.getPeriod(), ++vintage, r.timestamp(), superseded,
-                        o.getValue(), previous, change, pct, o.getUnit(), o.getQualifier().name(), o.getSource(), o.getValueText(),
-                        o.getQuote(), o.getId()});
-                    previous = o.getValue();
-                }
+            List<IndicatorObservation> vintages = history.vintages(key, asOf);
+            Double previous = null;
+            for (int i = 0; i < vintages.size(); i++) {
+                IndicatorObservation o = vintages.get(i);
+                // Superseded by the next vintage known by then; the last one stands.
+                Long superseded = i + 1 < vintages.size() ? vintages.get(i + 1).getPublished().toEpochMilli() : null;
+                Double change = previous == null ? null : o.getValue() - previous;
+                Double pct = previous == null || previous == 0 ? null : 100 * change / previous;
+                rows.add(new Object[] {key.getIndicator(), key.getRegion(), key.getPeriod(), i + 1, o.getPublished().toEpochMilli(),
+                    superseded, o.getValue(), previous, change, pct, o.getUnit(), o.getQualifier().name(), o.getSource(),
+                    o.getValueText(), o.getQuote(), o.getId()});
+                previous = o.getValue();
             }
         }
         return rows;

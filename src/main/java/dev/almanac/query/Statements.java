@@ -32,7 +32,7 @@ public final class Statements {
      * (not in strings, quoted names or comments, and not in {@code CURRENT ROW}, {@code CURRENT VALUE FOR}
      * or {@code CURRENT OF}), so that {@code SELECT * FROM current} works as users expect.
      */
-    public static String quoteReservedTableNames(String sql) {
+    static String quoteReservedTableNames(String sql) {
         StringBuilder out = new StringBuilder(sql.length() + 8);
         int i = 0;
         int n = sql.length();
@@ -96,11 +96,11 @@ public final class Statements {
      * @param query the statement without the suffix
      * @param limit the row limit written after EMIT CHANGES, if any
      */
-    public record Push(String query, OptionalLong limit) {
+    record Push(String query, OptionalLong limit) {
     }
 
     /** Splits a push statement; a statement without EMIT CHANGES is refused. */
-    public static Push push(String sql) {
+    static Push push(String sql) {
         Matcher m = PUSH.matcher(clean(sql));
         if (!m.matches()) {
             throw QueryException.badRequest("a push query ends with EMIT CHANGES (optionally followed by LIMIT n); for a pull query use POST /query");

@@ -107,7 +107,6 @@ final class StoreRules {
             throw QueryException.badRequest("FOR SYSTEM_TIME AS OF is not supported on " + scan.storeTable().def().name());
         }
         long asOf = millis(snapshot.getPeriod());
-        TimeTravel.requireWithinRetention(asOf);
         return scan.withAsOf(asOf);
     }
 

@@ -286,6 +286,24 @@ final class KafkaSchemaStore implements SchemaStore {
         }
     }
 
+    /**
+     * Describes the schema topic, asking again while the broker does not know it yet: when another
+     * instance has just created it, its metadata may reach the broker asked after the creation call returned.
+     */
+    private TopicDescription describeOnceKnown() throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(Set.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // a retry back-off, not a wait for a condition: the next describe is the check
+            }
+        }
+    }
+
     private void ensureTopic() {
         try {
             int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
@@ -299,8 +317,7 @@ final class KafkaSchemaStore implements SchemaStore {
                     throw e;
                 }
             }
-            TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = describeOnceKnown();
             if (description.partitions().size() != 1) {
                 throw new SchemaRegistryException(500, SchemaRegistryException.STORE_ERROR, "schema topic " + topic + " has "
                         + description.partitions().size() + " partitions; it must have exactly one (the log's order is the registry's order)");

@@ -81,6 +81,7 @@ public final class ApplicationReset {
                             Collection<Topic<?, ?>> pipelineTopics, boolean keepDerivedTopics) throws InterruptedException {
         Set<String> existing = ResetAdmin.call(() -> admin.listTopics().names().get(ResetAdmin.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         List<ResetPlan.AppPlan> plans = new ArrayList<>();
+        Set<String> selfFed = new TreeSet<>();
         for (App a : apps) {
             Set<String> internal = new TreeSet<>(ResetTopics.internalTopicNames(a.applicationId(), a.topology(), pipelineTopics));
             internal.retainAll(existing);
@@ -88,13 +89,17 @@ public final class ApplicationReset {
             inputs.retainAll(existing);
             Set<String> intermediate = new TreeSet<>(ResetTopics.intermediateTopics(a, apps, pipelineTopics));
             intermediate.retainAll(existing);
+            Set<String> fed = ResetTopics.selfFedTopics(a, pipelineTopics);
+            fed.retainAll(existing);
+            intermediate.removeAll(fed);
+            selfFed.addAll(fed);
             Path local = stateDir.resolve(a.applicationId());
             plans.add(new ResetPlan.AppPlan(a.applicationId(), ResetAdmin.groupExists(admin, a.applicationId()), inputs, intermediate, internal,
                     local, Files.exists(local)));
         }
         Set<String> derived = new TreeSet<>(ResetTopics.derivedTopics(apps, pipelineTopics));
         derived.retainAll(existing);
-        return new ResetPlan(bootstrapServers, plans, derived, keepDerivedTopics);
+        return new ResetPlan(bootstrapServers, plans, derived, keepDerivedTopics, selfFed);
     }
 
     /**
@@ -123,9 +128,9 @@ public final class ApplicationReset {
                 log.accept("deleted internal topics " + String.join(", ", a.internalTopics()));
             }
         }
-        if (!plan.keepDerivedTopics() && !plan.derivedTopics().isEmpty()) {
-            ResetAdmin.recreate(admin, plan.derivedTopics(), pipelineTopics);
-            log.accept("recreated empty " + String.join(", ", plan.derivedTopics()));
+        if (!plan.recreated().isEmpty()) {
+            ResetAdmin.recreate(admin, plan.recreated(), pipelineTopics);
+            log.accept("recreated empty " + String.join(", ", plan.recreated()));
         }
         for (ResetPlan.AppPlan a : plan.apps()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(ResetAdmin.offsets(admin, a.inputTopics(), OffsetSpec.earliest()));

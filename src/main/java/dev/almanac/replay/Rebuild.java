@@ -70,7 +70,7 @@ public record Rebuild(AlmanacConfig live, String prefix, Instant publishedUpTo) 
 
     /** Reads the summary from a running shadow pipeline. */
     public static Summary summary(Pipeline shadow) {
-        return new Summary(count(shadow.keyValueStore(FoundationTopology.LATEST_TABLE_STORE)),
+        return new Summary(shadow.latestHistory().count(),
                 count(shadow.keyValueStore(FoundationTopology.CURRENT_STORE)), shadow.validationCounts(),
                 FoundationTopology.excludedByCutoff(shadow.keyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE)));
     }

@@ -12,8 +12,21 @@ import java.util.TreeSet;
  * @param apps what happens to each application
  * @param derivedTopics existing topics the applications write: deleted and recreated unless kept
  * @param keepDerivedTopics keep the derived topics
+ * @param selfFedTopics derived topics an application reads back itself (the valid topic, which the
+ *        foundation's history store is restored from): recreated even when derived topics are kept,
+ *        since keeping one would keep the state the reset is meant to drop
  */
-public record ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String> derivedTopics, boolean keepDerivedTopics) {
+public record ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String> derivedTopics, boolean keepDerivedTopics,
+                        Set<String> selfFedTopics) {
+
+    public ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String> derivedTopics, boolean keepDerivedTopics) {
+        this(bootstrapServers, apps, derivedTopics, keepDerivedTopics, Set.of());
+    }
+
+    /** The topics the reset deletes and recreates empty. */
+    public Set<String> recreated() {
+        return keepDerivedTopics ? selfFedTopics : derivedTopics;
+    }
 
     /**
      * What a reset does to one application.
@@ -36,7 +49,7 @@ public record ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String>
 
     /** Whether there is anything to delete. */
     public boolean empty() {
-        return apps.stream().allMatch(AppPlan::empty) && (keepDerivedTopics || derivedTopics.isEmpty());
+        return apps.stream().allMatch(AppPlan::empty) && recreated().isEmpty();
     }
 
     /** Every input topic of every application. */
@@ -62,6 +75,10 @@ public record ResetPlan(String bootstrapServers, List<AppPlan> apps, Set<String>
             sb.append("Keeps (--keep-derived-topics) the derived topics ").append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics))
                     .append(": the rebuilt rows are appended (compaction keeps the newest per key); where an application reads one,")
                     .append(" it starts at the current end, so old records are not processed twice.\n");
+            if (!selfFedTopics.isEmpty()) {
+                sb.append("Deletes and recreates empty all the same ").append(String.join(", ", selfFedTopics))
+                        .append(": the application that writes it restores its state from it.\n");
+            }
         } else {
             sb.append("Deletes and recreates empty (same partitions and configs) the derived topics:\n  ")
                     .append(derivedTopics.isEmpty() ? "(none exist)" : String.join(", ", derivedTopics)).append('\n');

@@ -52,6 +52,14 @@ public final class ResetTopics {
         return names;
     }
 
+    /** Pipeline topics {@code app} both writes and reads back (the valid topic for the foundation). */
+    public static Set<String> selfFedTopics(ApplicationReset.App app, Collection<Topic<?, ?>> pipelineTopics) {
+        Set<String> both = new TreeSet<>(sources(app.topology()));
+        both.retainAll(sinks(app.topology()));
+        both.retainAll(names(pipelineTopics));
+        return both;
+    }
+
     /** Pipeline topics some application writes. */
     public static Set<String> derivedTopics(List<ApplicationReset.App> apps, Collection<Topic<?, ?>> pipelineTopics) {
         Set<String> out = new TreeSet<>();

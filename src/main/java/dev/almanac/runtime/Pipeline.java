@@ -6,6 +6,7 @@ import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
+import dev.almanac.foundation.LatestHistory;
 import dev.almanac.foundation.ValidationCounts;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,13 +108,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * The foundation topology (with the query layer's region index) considering only observations
+     * The foundation topology considering only observations
      * published at or before {@code publishedUpTo} (inclusive), when present: a rebuild "as of" a date.
      */
     public static Topology topology(TopicCatalogue topics, Optional<Instant> publishedUpTo) {
-        Topology topology = FoundationTopology.build(topics, publishedUpTo);
-        dev.almanac.foundation.RegionIndex.addTo(topology, topics);
-        return topology;
+        return FoundationTopology.build(topics, publishedUpTo);
     }
 
     /** The application id of the derived tables. */
@@ -149,6 +148,9 @@ public final class Pipeline implements AutoCloseable {
         // The record cache (shared by all stores of the instance) merges repeated writes to a key between
         // commits; 10 MB (the default) is small for ~30 stores per application.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // A table read from a topic (the derived application's latest table and region hierarchy) restores
+        // from that topic instead of writing every record a second time to a changelog of its own.
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         if (config.queryApi().httpPort() > 0) {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());
@@ -203,6 +205,12 @@ public final class Pipeline implements AutoCloseable {
     /** Validation totals over all local partitions. */
     public ValidationCounts validationCounts() {
         return ValidationCounts.sum(keyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
+    }
+
+    /** The latest table's history over all local partitions: winners now, as of a time, revisions. */
+    public LatestHistory.Reader latestHistory() {
+        return new LatestHistory.Reader(keyValueStore(FoundationTopology.LATEST_HISTORY_STORE),
+                topics.validObservations().valueSerde().deserializer(), topics.validObservations().name());
     }
 
     /** A read-only view over all local partitions of a foundation key-value store. */

@@ -68,9 +68,9 @@ class AsOfFilterTest {
     void shouldKeepTheOlderVintageWhenTheCutoffFallsBetweenTwoVintages() {
         Topology t = FoundationTopology.build(LIVE, Optional.of(Instant.parse("2026-01-01T23:59:59.999Z")));
         try (TopologyTestDriver d = run(t, LIVE, ALL)) {
-            KeyValueStore<ObservationKey, IndicatorObservation> latest = d.getKeyValueStore(FoundationTopology.LATEST_TABLE_STORE);
-            assertEquals("a000-006", latest.get(GDP).getId());
-            assertEquals(5e12, latest.get(GDP).getValue());
+            LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
+            assertEquals("a000-006", latest.get(GDP, Long.MAX_VALUE).getId());
+            assertEquals(5e12, latest.get(GDP, Long.MAX_VALUE).getValue());
             KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(183.0, current.get(LLM).getValue());
             KeyValueStore<String, Long> counts = d.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE);
@@ -90,8 +90,8 @@ class AsOfFilterTest {
         try (TopologyTestDriver d = run(t, LIVE, ALL)) {
             KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(132.0, current.get(LLM).getValue());
-            KeyValueStore<ObservationKey, IndicatorObservation> latest = d.getKeyValueStore(FoundationTopology.LATEST_TABLE_STORE);
-            assertNull(latest.get(GDP), "no GDP figure had been published by then");
+            LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
+            assertNull(latest.get(GDP, Long.MAX_VALUE), "no GDP figure had been published by then");
         }
     }
 
@@ -100,8 +100,8 @@ class AsOfFilterTest {
         Topology t = FoundationTopology.build(LIVE);
         assertFalse(t.describe().toString().contains(FoundationTopology.AS_OF_FILTER));
         try (TopologyTestDriver d = run(t, LIVE, ALL)) {
-            KeyValueStore<ObservationKey, IndicatorObservation> latest = d.getKeyValueStore(FoundationTopology.LATEST_TABLE_STORE);
-            assertEquals("a001-001", latest.get(GDP).getId());
+            LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
+            assertEquals("a001-001", latest.get(GDP, Long.MAX_VALUE).getId());
             KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(209.0, current.get(LLM).getValue());
             assertEquals(0, FoundationTopology.excludedByCutoff(d.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE)));

@@ -54,7 +54,7 @@ class FoundationIT {
     }
 
     @Test
-    void shouldPublishLatestTableInConfluentWireFormatWhenBundledDataIsReplayed(@TempDir Path state) throws Exception {
+    void shouldPublishLatestTableInConfluentWireFormatAndRestoreItFromTheValidTopic(@TempDir Path state) throws Exception {
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state)
                 .withApplicationId("foundation-it").withTopicPrefix("fit");
         TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(),
@@ -62,6 +62,8 @@ class FoundationIT {
         List<String> lines = Fixtures.bundledObservations();
         List<String> bad = List.of("not json at all", Fixtures.json("bad-1", "gdp", "beijing", "2025", "1", "2025-01-01"),
                 Fixtures.json("bad-2", "gdp", "CN", "2025-Q9", "1", "2025-01-01"));
+        Map<ObservationKey, IndicatorObservation> before;
+        List<IndicatorObservation> revisionsBefore;
         try (Pipeline pipeline = new Pipeline(config, topics).start(Duration.ofSeconds(60))) {
             try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
                 lines.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
@@ -76,9 +78,7 @@ class FoundationIT {
             assertEquals(bad.size(), counts.rejected());
             assertEquals(lines.size() + bad.size(), counts.read());
 
-            Map<ObservationKey, IndicatorObservation> fromStore = new HashMap<>();
-            pipeline.<ObservationKey, IndicatorObservation>keyValueStore(FoundationTopology.LATEST_TABLE_STORE).all()
-                    .forEachRemaining(kv -> fromStore.put(kv.key, kv.value));
+            Map<ObservationKey, IndicatorObservation> fromStore = pipeline.latestHistory().table();
             assertEquals(5.2073e12, fromStore.get(new ObservationKey("gdp", "CN-BJ", "2025")).getValue(), 1e3,
                     "the newest vintage (2026-01-26) revises the late-2025 estimate and the 2026-01-21 figure");
 
@@ -96,6 +96,19 @@ class FoundationIT {
                 assertEquals(topics.rawObservations().name(),
                         new String(r.headers().lastHeader("almanac.origin.topic").value(), StandardCharsets.UTF_8));
             }
+            before = fromStore;
+            revisionsBefore = pipeline.latestHistory().vintages(new ObservationKey("gdp", "CN-BJ", "2025"), Long.MAX_VALUE);
+        }
+
+        // The history store has no changelog of its own: with the local state gone, it is rebuilt from the
+        // valid topic, each record re-keyed by its vintage, and must come back identical.
+        dev.almanac.broker.EmbeddedBroker.deleteTree(state.resolve(config.applicationId()));
+        try (Pipeline restarted = new Pipeline(config, topics).start(Duration.ofSeconds(60))) {
+            dev.almanac.runtime.StoreReadiness.await(restarted, Duration.ofSeconds(90));
+            assertEquals(before, restarted.latestHistory().table(), "the restored latest table");
+            assertEquals(3, revisionsBefore.size(), "Beijing's 2025 GDP has three vintages");
+            assertEquals(revisionsBefore, restarted.latestHistory().vintages(new ObservationKey("gdp", "CN-BJ", "2025"), Long.MAX_VALUE));
+            assertEquals(lines.size(), restarted.validationCounts().accepted(), "nothing was processed twice");
         }
     }
 

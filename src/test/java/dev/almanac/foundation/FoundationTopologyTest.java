@@ -32,8 +32,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,10 +175,57 @@ class FoundationTopologyTest {
         assertEquals("new", latestRow("gdp", "CN-BJ", "2025").getId());
         List<KeyValue<ObservationKey, IndicatorObservation>> changes = latest.readKeyValuesToList();
         assertEquals(1, changes.size(), "a late older vintage is not a change of the table");
-        VersionedKeyValueStore<ObservationKey, IndicatorObservation> versioned = driver.getVersionedKeyValueStore(FoundationTopology.LATEST_STORE);
-        VersionedRecord<IndicatorObservation> asOf = versioned.get(new ObservationKey("gdp", "CN-BJ", "2025"),
+        IndicatorObservation asOf = HistoryReaders.of(driver, topics).get(new ObservationKey("gdp", "CN-BJ", "2025"),
                 Instant.parse("2025-12-31T00:00:00Z").toEpochMilli());
-        assertEquals("old", asOf.value().getId(), "the late vintage is kept as history");
+        assertEquals("old", asOf.getId(), "the late vintage is kept as history");
+    }
+
+    @Test
+    void shouldAnswerEveryAsOfWhenAThousandVintagesOfOneKeyArriveShuffled() {
+        List<Integer> days = new ArrayList<>(java.util.stream.IntStream.range(0, 1000).boxed().toList());
+        Collections.shuffle(days, new Random(7));
+        java.time.LocalDate start = java.time.LocalDate.of(2020, 1, 1);
+        for (int d : days) {
+            send(Fixtures.json("v" + d, "gdp", "CN", "2025", String.valueOf(1000 + d), start.plusDays(d).toString()));
+        }
+        LatestHistory.Reader history = HistoryReaders.of(driver, topics);
+        ObservationKey key = new ObservationKey("gdp", "CN", "2025");
+        assertEquals("v999", history.get(key, Long.MAX_VALUE).getId());
+        for (int d : new int[] {0, 1, 500, 998, 999}) {
+            long endOfDay = start.plusDays(d + 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli() - 1;
+            assertEquals("v" + d, history.get(key, endOfDay).getId(), "as of day " + d);
+        }
+        assertEquals(null, history.get(key, start.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli() - 1));
+        List<IndicatorObservation> vintages = history.vintages(key, Long.MAX_VALUE);
+        assertEquals(1000, vintages.size());
+        for (int i = 1; i < vintages.size(); i++) {
+            assertTrue(vintages.get(i).getPublished().isAfter(vintages.get(i - 1).getPublished()), "oldest first");
+        }
+        // Only the vintages that beat every earlier arrival were changes of the table.
+        long changes = latest.readValuesToList().size();
+        long expected = 0;
+        int best = -1;
+        for (int d : days) {
+            if (d > best) {
+                best = d;
+                expected++;
+            }
+        }
+        assertEquals(expected, changes);
+    }
+
+    @Test
+    void shouldGiveTheGreaterIdAsOfATimeWhenTwoVintagesSharePublication() {
+        send(Fixtures.json("b", "gdp", "CN", "2025", "2", "2026-01-01"));
+        send(Fixtures.json("c", "gdp", "CN", "2025", "3", "2026-02-01"));
+        send(Fixtures.json("a", "gdp", "CN", "2025", "1", "2026-01-01"));
+        LatestHistory.Reader history = HistoryReaders.of(driver, topics);
+        ObservationKey key = new ObservationKey("gdp", "CN", "2025");
+        assertEquals("b", history.get(key, Instant.parse("2026-01-15T00:00:00Z").toEpochMilli()).getId());
+        assertEquals(List.of("b", "c"), history.vintages(key, Long.MAX_VALUE).stream().map(IndicatorObservation::getId).toList(),
+                "one vintage per publication time: the one that stood");
+        assertEquals(List.of("b"), history.vintages(key, Instant.parse("2026-01-31T00:00:00Z").toEpochMilli()).stream()
+                .map(IndicatorObservation::getId).toList());
     }
 
     @Test
@@ -231,7 +276,7 @@ class FoundationTopologyTest {
                 TestInputTopic<byte[], byte[]> in = d.createInputTopic(t.rawObservations().name(),
                         Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
                 shuffled.forEach(l -> in.pipeInput(null, l.getBytes(StandardCharsets.UTF_8)));
-                tables = snapshot(d);
+                tables = snapshot(d, t);
             }
             assertEquals(lines.size(), ValidationCountsHolder.last.accepted(), "every bundled observation is valid");
             if (reference == null) {
@@ -247,11 +292,10 @@ class FoundationTopologyTest {
         static ValidationCounts last;
     }
 
-    private static Map<String, String> snapshot(TopologyTestDriver d) {
+    private static Map<String, String> snapshot(TopologyTestDriver d, TopicCatalogue t) {
         Map<String, String> out = new TreeMap<>();
-        KeyValueStore<ObservationKey, IndicatorObservation> latestTable = d.getKeyValueStore(FoundationTopology.LATEST_TABLE_STORE);
-        try (KeyValueIterator<ObservationKey, IndicatorObservation> it = latestTable.all()) {
-            it.forEachRemaining(kv -> out.put("latest " + kv.key, kv.value.toString()));
+        for (IndicatorObservation o : HistoryReaders.of(d, t).all()) {
+            out.put("latest " + new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()), o.toString());
         }
         KeyValueStore<SeriesKey, IndicatorObservation> currentTable = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
         try (KeyValueIterator<SeriesKey, IndicatorObservation> it = currentTable.all()) {
@@ -262,8 +306,7 @@ class FoundationTopologyTest {
     }
 
     private IndicatorObservation latestRow(String indicator, String region, String period) {
-        KeyValueStore<ObservationKey, IndicatorObservation> table = driver.getKeyValueStore(FoundationTopology.LATEST_TABLE_STORE);
-        return table.get(new ObservationKey(indicator, region, period));
+        return HistoryReaders.of(driver, topics).get(new ObservationKey(indicator, region, period), Long.MAX_VALUE);
     }
 
     static IndicatorObservation observation(String id, String period, double value, String published) {

@@ -1,6 +1,5 @@
 package dev.almanac.query;
 
-import dev.almanac.foundation.RegionIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,7 +47,7 @@ class SqlEngineTest {
     void shouldGetOneKeyWithoutScanningWhenEveryKeyColumnIsFixed() {
         List<List<Object>> rows = data.rows("SELECT value, published FROM latest WHERE " + BJ_LLM + " AND period = 'asof:2025-06-23'");
         assertEquals(List.of(List.of(132.0, "2025-06-23T00:00:00Z")), rows);
-        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_TABLE_STORE, "get"));
+        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "reverseRange"));
         assertEquals(0, data.stores.scans(), "a key lookup must not scan: " + data.stores.calls);
     }
 
@@ -56,8 +55,8 @@ class SqlEngineTest {
     void shouldPrefixScanOneSeriesWhenIndicatorAndRegionAreFixed() {
         List<List<Object>> rows = data.rows("SELECT period, value FROM latest WHERE " + BJ_LLM + " ORDER BY published");
         assertEquals(List.of(List.of("asof:2025-06-23", 132.0), List.of("asof:2025-12-08", 183.0), List.of("asof:2025-12-31", 209.0)), rows);
-        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_TABLE_STORE, "prefixScan"));
-        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_TABLE_STORE, "all"));
+        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "prefixScan"));
+        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "all"));
     }
 
     @Test
@@ -65,25 +64,26 @@ class SqlEngineTest {
         List<List<Object>> rows = data.rows("SELECT region FROM latest WHERE indicator = 'gdp' AND region LIKE 'CN-BJ%' ORDER BY region");
         assertFalse(rows.isEmpty());
         rows.forEach(r -> assertTrue(((String) r.get(0)).startsWith("CN-BJ")));
-        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_TABLE_STORE, "prefixScan"));
-        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_TABLE_STORE, "all"));
+        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "prefixScan"));
+        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "all"));
     }
 
     @Test
-    void shouldScanTheRegionIndexWhenOnlyTheRegionIsFixed() {
+    void shouldReadOnlyThoseRegionsWhenOnlyTheRegionIsFixed() {
         List<List<Object>> rows = data.rows("SELECT indicator, region, period FROM latest WHERE region LIKE 'CN-BJ-%'");
         long districts = BundledData.lines().stream()
                 .map(l -> dev.almanac.observation.ObservationJson.parse(l.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .filter(o -> o.getRegion().startsWith("CN-BJ-"))
                 .map(o -> o.getIndicator() + "|" + o.getRegion() + "|" + o.getPeriod()).distinct().count();
         assertEquals(districts, rows.size());
-        assertEquals(1, data.stores.calls(RegionIndex.LATEST_BY_REGION_STORE, "prefixScan"));
-        assertEquals(1, data.stores.scans(), "only the index prefix is scanned: " + data.stores.calls);
+        // One prefix scan per indicator (indicator, then the region prefix), never the whole table.
+        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "all"), data.stores.calls.toString());
+        assertTrue(data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "prefixScan") > 0, data.stores.calls.toString());
         data.stores.reset();
         List<List<Object>> shanghai = data.rows("SELECT indicator, value FROM current WHERE region = 'CN-SH'");
         assertFalse(shanghai.isEmpty());
-        assertEquals(1, data.stores.calls(RegionIndex.CURRENT_BY_REGION_STORE, "prefixScan"));
-        assertEquals(1, data.stores.scans(), data.stores.calls.toString());
+        assertEquals(0, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "all"), data.stores.calls.toString());
+        assertEquals(0, data.stores.calls(FoundationTopology.CURRENT_STORE, "all"), data.stores.calls.toString());
     }
 
     @Test
@@ -155,11 +155,11 @@ class SqlEngineTest {
     }
 
     @Test
-    void shouldRefuseAsOfWhenOlderThanTheHistoryRetention() {
-        QueryException e = assertThrows(QueryException.class, () -> data.engine.query(
-                "SELECT * FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '1900-01-01 00:00:00' WHERE indicator = 'gdp'"));
-        assertEquals(400, e.status());
-        assertTrue(e.getMessage().contains("history retention"), e.getMessage());
+    void shouldAnswerNothingAsOfATimeBeforeAnyPublication() {
+        // The history has no time limit: a century back is answered exactly, and nothing had been published.
+        assertEquals(List.of(), data.rows("SELECT * FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '1900-01-01 00:00:00' WHERE indicator = 'gdp'"));
+        assertEquals(List.of(), data.rows("SELECT * FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '1900-01-01 00:00:00'"));
+        assertFalse(data.rows("SELECT * FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-02-01 00:00:00' WHERE indicator = 'gdp'").isEmpty());
     }
 
     @Test
@@ -174,7 +174,7 @@ class SqlEngineTest {
         assertEquals(5.20734e12 - 5.0e12, (Double) rows.get(1).get(5), 1.0);
         assertEquals(rows.get(1).get(3), rows.get(0).get(6), "a vintage is superseded when the next is published");
         assertEquals(null, rows.get(2).get(6));
-        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_STORE, "MultiVersionedKeyQuery"));
+        assertEquals(1, data.stores.calls(FoundationTopology.LATEST_HISTORY_STORE, "range"));
     }
 
     @Test

@@ -103,7 +103,7 @@ class ReplayIT {
         for (Topic<?, ?> t : DerivedTopics.all(p.topics(), p.definitions())) {
             derived.put(t.name().substring(p.topics().prefix().length()), text(TableReader.read(bootstrap, t, Duration.ofMinutes(1))));
         }
-        return new Tables(dump(p.keyValueStore(FoundationTopology.LATEST_TABLE_STORE)), dump(p.keyValueStore(FoundationTopology.CURRENT_STORE)),
+        return new Tables(text(p.latestHistory().table()), dump(p.keyValueStore(FoundationTopology.CURRENT_STORE)),
                 derived);
     }
 
@@ -277,7 +277,7 @@ class ReplayIT {
             assertEquals("estimate", old.getQualifier().name());
             assertEquals(183.0, fold(audit.current()).get(llm).getValue());
 
-            ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> latest = p.keyValueStore(FoundationTopology.LATEST_TABLE_STORE);
+            Map<ObservationKey, IndicatorObservation> latest = p.latestHistory().table();
             assertEquals("a003-003", latest.get(gdp).getId(), "live: 5.2073万亿 published 2026-01-26");
             assertEquals(5.2073e12, latest.get(gdp).getValue(), 1);
             ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> current = p.keyValueStore(FoundationTopology.CURRENT_STORE);

@@ -103,8 +103,7 @@ class ContainerKafkaPipelineIT {
             assertEquals(lines.size(), counts.accepted());
             assertEquals(0, counts.rejected());
             ObservationKey beijingEnd2025 = new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-31");
-            IndicatorObservation reported = pipeline.<ObservationKey, IndicatorObservation>keyValueStore(FoundationTopology.LATEST_TABLE_STORE)
-                    .get(beijingEnd2025);
+            IndicatorObservation reported = pipeline.latestHistory().get(beijingEnd2025, Long.MAX_VALUE);
             assertEquals(209.0, reported.getValue());
             TableDefinition.Registrations regDef = pipeline.definitions().registrations().orElseThrow();
             RegistrationReconciliation reconciled = await(() -> {
@@ -160,9 +159,7 @@ class ContainerKafkaPipelineIT {
             }, "every observation to be validated");
             assertEquals(lines.size(), counts.read(), "exactly once: nothing counted twice across the restart");
             assertEquals(lines.size(), counts.accepted());
-            Map<ObservationKey, IndicatorObservation> latest = new HashMap<>();
-            pipeline.<ObservationKey, IndicatorObservation>keyValueStore(FoundationTopology.LATEST_TABLE_STORE).all()
-                    .forEachRemaining(kv -> latest.put(kv.key, kv.value));
+            Map<ObservationKey, IndicatorObservation> latest = pipeline.latestHistory().table();
             assertEquals(distinctKeys.size(), latest.size());
             assertEquals(209.0, latest.get(new ObservationKey("registered_llm_count", "CN-BJ", "asof:2025-12-31")).getValue());
         }

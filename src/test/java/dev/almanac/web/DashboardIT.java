@@ -375,16 +375,13 @@ class DashboardIT {
     @Order(7)
     void shouldShowTheErrorOfABadStatementAndTheRowsOfAGoodOne() throws Exception {
         open("#browse");
-        WebElement box = browser.findElement(By.id("sql-text"));
-        box.clear();
-        box.sendKeys("SELECT region FROM latest WHERE");
+        typeSql("SELECT region FROM latest WHERE");
         browser.findElement(By.id("sql-run")).click();
         waiting().until(d -> !text("#sql-error").isEmpty());
         assertTrue(text("#sql-error").startsWith("Error 400: "), text("#sql-error"));
         assertTrue(text("#sql-error").matches(".*line 1, column \\d+.*"), text("#sql-error"));
         screenshot("07-sql-error");
-        box.clear();
-        box.sendKeys("SELECT region, value_text FROM latest WHERE indicator = 'gdp' ORDER BY region");
+        typeSql("SELECT region, value_text FROM latest WHERE indicator = 'gdp' ORDER BY region");
         browser.findElement(By.id("sql-run")).click();
         waiting().until(d -> !d.findElements(By.cssSelector("#sql-table tbody tr")).isEmpty());
         long gdp = count("SELECT COUNT(*) FROM latest WHERE indicator = 'gdp'");
@@ -394,6 +391,19 @@ class DashboardIT {
         assertTrue(csv.replace("\r\n", "\n").startsWith("region,value_text\nCN-BJ,"), csv);
         assertEquals(gdp + 1, csv.lines().count());
         screenshot("07b-sql-result");
+    }
+
+    /**
+     * Types into the SQL box, again if the view re-rendered meanwhile (it renders once more when the
+     * table list arrives, which replaces the element under a slow machine's feet).
+     */
+    private void typeSql(String sql) {
+        waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            WebElement box = d.findElement(By.id("sql-text"));
+            box.clear();
+            box.sendKeys(sql);
+            return sql.equals(d.findElement(By.id("sql-text")).getDomProperty("value"));
+        });
     }
 
     @Test

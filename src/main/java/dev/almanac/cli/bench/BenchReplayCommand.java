@@ -118,7 +118,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 if (read != sent.observations() + sent.bad()) {
                     throw new IllegalStateException("the pipeline read " + read + " of " + (sent.observations() + sent.bad()) + " observation records");
                 }
-                latestRows = count(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+                latestRows = pipeline.latestHistory().count();
             }
             long lines = sent.observations() + sent.bad();
             double consumerRate = rawConsumerRate(bootstrap, topics.rawObservations().name(), lines);
@@ -149,7 +149,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 pipeline.start(Duration.ofMinutes(30));
                 StoreReadiness.await(pipeline, Duration.ofMinutes(30));
                 restoreSeconds = secondsSince(t);
-                long after = count(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+                long after = pipeline.latestHistory().count();
                 if (after != latestRows) {
                     throw new IllegalStateException("restored latest table has " + after + " rows, " + latestRows + " before");
                 }

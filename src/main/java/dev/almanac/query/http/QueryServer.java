@@ -158,7 +158,9 @@ public final class QueryServer implements AutoCloseable {
         app.post("/ksql", ksqlGuarded(ksql::ksql));
         app.get("/info", ksqlGuarded(ksql::info));
         app.get("/healthcheck", ksql::healthcheck);
-        app.get("/tables", guarded(ctx -> ctx.contentType("application/json").result(bytes(Map.of("tables", engine.describe())))));
+        // The tables do not change while the server runs: their description is written once.
+        byte[] tables = bytes(Map.of("tables", engine.describe()));
+        app.get("/tables", guarded(ctx -> AnswerJson.send(ctx, "application/json", tables)));
         app.get("/health", this::health);
         app.post(INTERNAL_READ, guarded(this::internalRead));
     }
@@ -331,14 +333,7 @@ public final class QueryServer implements AutoCloseable {
     private void query(Context ctx) {
         JsonNode body = body(ctx);
         QueryResult r = engine.query(sql(ctx, body), parameters(body));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("columns", columns(r.columns()));
-        answer.put("rows", r.rows());
-        answer.put("truncated", r.truncated());
-        answer.put("row_cap", engine.limits().rowCap());
-        answer.put("instances", r.instances());
-        answer.put("elapsed_ms", Math.round(r.elapsedMillis() * 100) / 100.0);
-        ctx.contentType("application/json").result(bytes(answer));
+        AnswerJson.send(ctx, "application/json", AnswerJson.query(r, engine.limits().rowCap()));
     }
 
     /** ksqlDB's {@code /query-stream}: a pull query answered at once, or a push query streamed until closed. */
@@ -351,22 +346,7 @@ public final class QueryServer implements AutoCloseable {
         String type = json ? "application/json" : "application/vnd.ksqlapi.delimited.v1";
         if (!Statements.isPush(cleaned)) {
             QueryResult r = engine.query(sql, parameters(body));
-            ObjectNode header = KsqlDbApi.header("almanac_pull_" + pulls.incrementAndGet(), r.columns());
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            if (json) {
-                List<Object> all = new ArrayList<>(r.rows().size() + 1);
-                all.add(header);
-                all.addAll(r.rows());
-                out.write(bytes(all));
-            } else {
-                out.write(bytes(header));
-                out.write('\n');
-                for (List<Object> row : r.rows()) {
-                    out.write(bytes(row));
-                    out.write('\n');
-                }
-            }
-            ctx.contentType(type).result(out.toByteArray());
+            AnswerJson.send(ctx, type, AnswerJson.ksqlPull("almanac_pull_" + pulls.incrementAndGet(), r, json));
             return;
         }
         PushQueries.Running running = pushes.start(sql);

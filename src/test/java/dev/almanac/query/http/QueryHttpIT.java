@@ -129,7 +129,7 @@ class QueryHttpIT {
         JsonNode answered = r.path("instances").get(0);
         assertEquals(config.queryApi().applicationServer(), answered.path("instance").asText());
         int partition = SeriesPartitioner.partition("gdp", "CN-BJ", config.partitions());
-        assertEquals("[" + partition + "]", answered.path("partitions").path("latest-table-store").toString(),
+        assertEquals("[" + partition + "]", answered.path("partitions").path("latest-history-store").toString(),
                 "a key lookup reads only the partition that holds the key: " + r.path("instances"));
     }
 
@@ -145,7 +145,7 @@ class QueryHttpIT {
         rows(r).forEach(row -> assertTrue(row.get(1).startsWith("CN-BJ-"), row.toString()));
         int partitionsAnswered = 0;
         for (JsonNode i : r.path("instances")) {
-            partitionsAnswered += i.path("partitions").path("latest-table-store").size();
+            partitionsAnswered += i.path("partitions").path("latest-history-store").size();
         }
         assertEquals(config.partitions(), partitionsAnswered, "a scan reads every partition: " + r.path("instances"));
     }

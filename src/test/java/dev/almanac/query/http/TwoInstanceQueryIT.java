@@ -160,7 +160,7 @@ class TwoInstanceQueryIT {
 
     private static ObservationKey ownedBy(Instance observer, Collection<ObservationKey> keys, HostInfo host) {
         for (ObservationKey k : keys) {
-            KeyQueryMetadata m = observer.pipeline().streams().queryMetadataForKey(FoundationTopology.LATEST_TABLE_STORE, k,
+            KeyQueryMetadata m = observer.pipeline().streams().queryMetadataForKey(FoundationTopology.LATEST_HISTORY_STORE, k,
                     new SeriesPartitioner<>());
             if (host.equals(m.activeHost())) {
                 return k;
@@ -178,7 +178,7 @@ class TwoInstanceQueryIT {
         assertEquals(1, r.path("instances").size(), r.path("instances").toString());
         JsonNode answered = r.path("instances").get(0);
         assertEquals(owner.host() + ":" + owner.port(), answered.path("instance").asText(), r.path("instances").toString());
-        assertNotNull(answered.path("partitions").path(FoundationTopology.LATEST_TABLE_STORE).get(0));
+        assertNotNull(answered.path("partitions").path(FoundationTopology.LATEST_HISTORY_STORE).get(0));
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) {

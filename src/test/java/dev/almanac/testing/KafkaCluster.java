@@ -10,7 +10,9 @@ import org.apache.kafka.common.test.TestKitNodes;
 /**
  * A real in-JVM KRaft cluster for integration tests, with single-replica internal topics so
  * transactions (exactly-once) work. {@link #start(int)} runs brokers beside one dedicated controller;
- * {@link #startCombined()} runs one node that is both.
+ * {@link #startCombined()} runs one node that is both; {@link #startReplicated(int)} runs brokers
+ * that replicate everything (internal topics included), for broker-loss tests that stop one broker
+ * ({@link #stopBroker(int)}) and start it again ({@link #startBroker(int)}).
  */
 public final class KafkaCluster implements AutoCloseable {
 
@@ -43,13 +45,37 @@ public final class KafkaCluster implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * Formats and starts {@code brokers} brokers (at least 3) beside one dedicated controller, every
+     * internal topic with replication factor 3 and {@code min.insync.replicas} 2 (the production
+     * setting): the cluster keeps accepting writes, transactions and commits with one broker down.
+     */
+    public static KafkaCluster startReplicated(int brokers) throws Exception {
+        if (brokers < 3) {
+            throw new IllegalArgumentException("a replicated cluster needs at least 3 brokers");
+        }
+        return start(new TestKitNodes.Builder()
+                .setCombined(false)
+                .setNumBrokerNodes(brokers)
+                .setNumControllerNodes(1)
+                .build(), 3);
+    }
+
     private static KafkaCluster start(TestKitNodes nodes) throws Exception {
+        return start(nodes, 1);
+    }
+
+    private static KafkaCluster start(TestKitNodes nodes, int replication) throws Exception {
+        String rf = Integer.toString(replication);
+        String minIsr = Integer.toString(Math.min(2, replication));
         KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.replication.factor", rf)
                 .setConfigProp("offsets.topic.num.partitions", "4")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.replication.factor", rf)
+                .setConfigProp("transaction.state.log.min.isr", minIsr)
                 .setConfigProp("transaction.state.log.num.partitions", "4")
+                .setConfigProp("default.replication.factor", rf)
+                .setConfigProp("min.insync.replicas", minIsr)
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
@@ -78,6 +104,23 @@ public final class KafkaCluster implements AutoCloseable {
     /** An Admin client for the cluster; the caller closes it. */
     public Admin admin() {
         return Admin.create(clientConfig());
+    }
+
+    /** The broker ids, in order. */
+    public java.util.List<Integer> brokerIds() {
+        return kit.brokers().keySet().stream().sorted().toList();
+    }
+
+    /** Shuts broker {@code id} down (its partitions' leadership moves to the others) and waits until it is down. */
+    public void stopBroker(int id) {
+        kafka.server.BrokerServer broker = kit.brokers().get(id);
+        broker.shutdown();
+        broker.awaitShutdown();
+    }
+
+    /** Starts broker {@code id} again after {@link #stopBroker(int)}, with its data directory as it was. */
+    public void startBroker(int id) {
+        kit.brokers().get(id).startup();
     }
 
     @Override

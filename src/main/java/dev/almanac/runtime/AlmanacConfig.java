@@ -67,7 +67,7 @@ public record AlmanacConfig(String bootstrapServers, String applicationId, Strin
         return with(c -> c.kafkaClientSettings = settings);
     }
 
-    AlmanacConfig withStreamsSettings(Map<String, String> settings) {
+    public AlmanacConfig withStreamsSettings(Map<String, String> settings) {
         return with(c -> c.streamsSettings = settings);
     }
 

@@ -113,7 +113,8 @@ class BrokerLossIT {
                 assertEquals(lines.size(), valid + rejected, "valid + dead-lettered = lines, nothing twice");
 
                 Map<String, String> expected = expectedLatest(lines);
-                Map<String, String> store = dump(pipeline.keyValueStore(FoundationTopology.LATEST_TABLE_STORE));
+                Map<String, String> store = new TreeMap<>();
+                pipeline.latestHistory().table().forEach((k, v) -> store.put(k.toString(), v.toString()));
                 assertEquals(expected, store, "latest table store");
                 Map<String, String> topic = new TreeMap<>();
                 TableReader.read(bootstrap, topics.latest(), Duration.ofMinutes(1)).forEach((k, v) -> topic.put(k.toString(), v.toString()));

@@ -113,11 +113,11 @@ class InstanceLossIT {
                                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                                 .until(() -> streams.state() == KafkaStreams.State.RUNNING
                                         && activePartitions(streams, self) > 0 && activePartitions(streams, victim) > 0
-                                        && caughtUpEverywhere(streams, latest));
+                                        && caughtUpEverywhere(streams, topics, latest));
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
                         throw new AssertionError(e.getMessage() + ": state " + streams.state() + ", active here "
                                 + activePartitions(streams, self) + ", active there " + activePartitions(streams, victim) + ", local lags "
-                                + streams.allLocalStorePartitionLags().get(FoundationTopology.LATEST_TABLE_STORE) + "; child:\n" + child.tail(), e);
+                                + streams.allLocalStorePartitionLags().get(FoundationTopology.LATEST_HISTORY_STORE) + "; child:\n" + child.tail(), e);
                     }
                     List<ObservationKey> victimKeys = keys.stream().filter(k -> victim.equals(owner(streams, k))).toList();
                     assertTrue(!victimKeys.isEmpty(), "the victim owns some keys");
@@ -195,7 +195,7 @@ class InstanceLossIT {
             }
             boolean standby = false;
             for (JsonNode i : r.path("instances")) {
-                standby |= i.path("standby_partitions").path(FoundationTopology.LATEST_TABLE_STORE).size() > 0;
+                standby |= i.path("standby_partitions").path(FoundationTopology.LATEST_HISTORY_STORE).size() > 0;
             }
             return new Outcome(at, true, standby, null);
         } catch (QueryClient.ApiException e) {
@@ -222,22 +222,24 @@ class InstanceLossIT {
      * Every partition of the latest store is here (active or standby), and every key reads back as expected from the local
      * copies. (Offset lags do not serve: under exactly-once a standby stays a commit marker or two behind the log end.)
      */
-    private static boolean caughtUpEverywhere(KafkaStreams streams, Map<ObservationKey, IndicatorObservation> latest) {
-        Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().getOrDefault(FoundationTopology.LATEST_TABLE_STORE, Map.of());
+    private static boolean caughtUpEverywhere(KafkaStreams streams, TopicCatalogue topics, Map<ObservationKey, IndicatorObservation> latest) {
+        Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().getOrDefault(FoundationTopology.LATEST_HISTORY_STORE, Map.of());
         if (lags.size() != PARTITIONS) {
             return false;
         }
-        ReadOnlyKeyValueStore<ObservationKey, IndicatorObservation> local = streams.store(StoreQueryParameters.fromNameAndType(
-                FoundationTopology.LATEST_TABLE_STORE, QueryableStoreTypes.<ObservationKey, IndicatorObservation>keyValueStore())
+        ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                FoundationTopology.LATEST_HISTORY_STORE, QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore())
                 .enableStaleStores());
+        dev.almanac.foundation.LatestHistory.Reader local = new dev.almanac.foundation.LatestHistory.Reader(store,
+                topics.validObservations().valueSerde().deserializer(), topics.validObservations().name());
         return latest.entrySet().stream().allMatch(e -> {
-            IndicatorObservation here = local.get(e.getKey());
+            IndicatorObservation here = local.get(e.getKey(), Long.MAX_VALUE);
             return here != null && here.getId().equals(e.getValue().getId());
         });
     }
 
     private static HostInfo owner(KafkaStreams streams, ObservationKey k) {
-        KeyQueryMetadata m = streams.queryMetadataForKey(FoundationTopology.LATEST_TABLE_STORE, k, new SeriesPartitioner<>());
+        KeyQueryMetadata m = streams.queryMetadataForKey(FoundationTopology.LATEST_HISTORY_STORE, k, new SeriesPartitioner<>());
         return m.activeHost();
     }
 

@@ -153,17 +153,6 @@ class BrokerLossIT {
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
     }
 
-    private static <K, V> Map<String, String> dump(ReadOnlyKeyValueStore<K, V> store) {
-        Map<String, String> rows = new TreeMap<>();
-        try (KeyValueIterator<K, V> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<K, V> kv = it.next();
-                rows.put(kv.key.toString(), kv.value.toString());
-            }
-        }
-        return rows;
-    }
-
     /** The latest table computed directly from the lines with the foundation's tie rule. */
     static Map<String, String> expectedLatest(List<String> lines) {
         Map<ObservationKey, IndicatorObservation> winners = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.almanac.reliability;
 
+import dev.almanac.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,7 +113,7 @@ class BrokerLossIT {
                 long rejected = ProcessCrashIT.countCommitted(bootstrap, topics.rejectedObservations().name());
                 assertEquals(lines.size(), valid + rejected, "valid + dead-lettered = lines, nothing twice");
 
-                Map<String, String> expected = expectedLatest(lines);
+                Map<String, String> expected = Fixtures.expectedLatest(lines);
                 Map<String, String> store = new TreeMap<>();
                 pipeline.latestHistory().table().forEach((k, v) -> store.put(k.toString(), v.toString()));
                 assertEquals(expected, store, "latest table store");
@@ -151,25 +152,5 @@ class BrokerLossIT {
     private static long committed(Admin admin, String group, String topic) throws Exception {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
-    }
-
-    /** The latest table computed directly from the lines with the foundation's tie rule. */
-    static Map<String, String> expectedLatest(List<String> lines) {
-        Map<ObservationKey, IndicatorObservation> winners = new HashMap<>();
-        for (String line : lines) {
-            IndicatorObservation o;
-            try {
-                o = ObservationJson.parse(line);
-            } catch (Rejection.Exception e) {
-                continue;
-            }
-            winners.merge(new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()), o, (x, y) -> {
-                int c = x.getPublished().compareTo(y.getPublished());
-                return c != 0 ? (c > 0 ? x : y) : (x.getId().compareTo(y.getId()) >= 0 ? x : y);
-            });
-        }
-        Map<String, String> rows = new TreeMap<>();
-        winners.forEach((k, v) -> rows.put(k.toString(), v.toString()));
-        return rows;
     }
 }

@@ -1,5 +1,6 @@
 package dev.almanac.replay;
 
+import dev.almanac.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -220,7 +221,7 @@ class ReplayIT {
         }
         assertEquals(stats.lines(), firstCounts.read());
         assertEquals(firstCounts, secondCounts);
-        Map<String, String> expected = expectedLatest(Files.readAllLines(ordered, StandardCharsets.UTF_8));
+        Map<String, String> expected = Fixtures.expectedLatest(Files.readAllLines(ordered, StandardCharsets.UTF_8));
         assertEquals(250 * 16, expected.size());
         assertTrue(expected.equals(first.latest()), "ordered replay: greatest published wins, then greatest id; " + diff(expected, first.latest()));
         assertTrue(expected.equals(second.latest()), "shuffled replay: " + diff(expected, second.latest()));
@@ -236,27 +237,6 @@ class ReplayIT {
         });
         actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> lines.add(k + ": unexpected"));
         return lines.size() + " rows differ" + (lines.isEmpty() ? "" : ", first: " + lines.get(0));
-    }
-
-    /** The latest table computed directly from the lines with the foundation's tie rule. */
-    private static Map<String, String> expectedLatest(List<String> lines) {
-        Map<ObservationKey, IndicatorObservation> winners = new HashMap<>();
-        for (String line : lines) {
-            IndicatorObservation o;
-            try {
-                o = ObservationJson.parse(line);
-            } catch (Rejection.Exception e) {
-                continue;
-            }
-            ObservationKey k = new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod());
-            winners.merge(k, o, (x, y) -> {
-                int c = x.getPublished().compareTo(y.getPublished());
-                return c != 0 ? (c > 0 ? x : y) : (x.getId().compareTo(y.getId()) >= 0 ? x : y);
-            });
-        }
-        Map<String, String> rows = new TreeMap<>();
-        winners.forEach((k, v) -> rows.put(k.toString(), v.toString()));
-        return rows;
     }
 
     @Test

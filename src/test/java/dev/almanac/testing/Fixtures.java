@@ -44,4 +44,24 @@ public final class Fixtures {
         return String.format("{\"id\":\"%s\",\"indicator\":\"%s\",\"region\":\"%s\",\"period\":\"%s\",\"value\":%s,"
                 + "\"unit\":\"count\",\"published\":\"%s\",\"source\":\"test\"}", id, indicator, region, period, value, published);
     }
+
+    /** The latest table computed directly from JSON lines with the foundation's tie rule (published, then id); bad lines left out. */
+    public static java.util.Map<String, String> expectedLatest(List<String> lines) {
+        java.util.Map<dev.almanac.avro.ObservationKey, dev.almanac.avro.IndicatorObservation> winners = new java.util.HashMap<>();
+        for (String line : lines) {
+            dev.almanac.avro.IndicatorObservation o;
+            try {
+                o = dev.almanac.observation.ObservationJson.parse(line);
+            } catch (dev.almanac.observation.Rejection.Exception e) {
+                continue;
+            }
+            winners.merge(new dev.almanac.avro.ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()), o, (x, y) -> {
+                int c = x.getPublished().compareTo(y.getPublished());
+                return c != 0 ? (c > 0 ? x : y) : (x.getId().compareTo(y.getId()) >= 0 ? x : y);
+            });
+        }
+        java.util.Map<String, String> rows = new java.util.TreeMap<>();
+        winners.forEach((k, v) -> rows.put(k.toString(), v.toString()));
+        return rows;
+    }
 }

@@ -92,14 +92,25 @@ public final class Pipeline implements AutoCloseable {
      * rather than skip records.
      */
     static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof dev.almanac.serde.RegistryUnavailableException) {
-                LOG.warn("{}; replacing the stream thread", t.getMessage());
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
+        if (dev.almanac.serde.RegistryUnavailableException.causedBy(e)) {
+            LOG.warn("{}; replacing the stream thread, which retries from the last commit", rootMessage(e));
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         LOG.error("stream thread failed; stopping the application", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** The message of the registry's own failure (a regions record's arrives wrapped by Kafka Streams). */
+    private static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.almanac.serde.RegistryUnavailableException) {
+                return t.getMessage();
+            }
+            if (t instanceof dev.almanac.serde.SchemaRegistryException) {
+                return new dev.almanac.serde.RegistryUnavailableException(t).getMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     /** The foundation topology. Pure: builds nodes, does no I/O. */

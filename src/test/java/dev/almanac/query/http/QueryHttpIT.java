@@ -69,19 +69,12 @@ class QueryHttpIT {
         cluster = KafkaCluster.start(1);
         state = Files.createTempDirectory("query-http-it");
         config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("query-http-it").withTopicPrefix("qhit")
-                .withQueryApi(new QueryApiConfig(freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
-        topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+                .withQueryApi(new QueryApiConfig(Fixtures.freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
+        topics = Fixtures.catalogue(config.topicPrefix());
         pipeline = new Pipeline(config, topics);
         node = QueryNode.start(pipeline);
         pipeline.start(Duration.ofSeconds(90));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        try (KafkaProducer<String, Region> regions = new KafkaProducer<>(p, topics.regions().keySerde().serializer(),
-                topics.regions().valueSerde().serializer())) {
-            for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
-                regions.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r)).get();
-            }
-        }
+        Fixtures.sendBundledRegions(cluster.bootstrapServers(), topics);
         try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
             Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
             producer.flush();
@@ -92,22 +85,8 @@ class QueryHttpIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Fixtures.closeAll(node, pipeline, cluster);
         dev.almanac.broker.EmbeddedBroker.deleteTree(state);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static List<List<String>> rows(JsonNode answer) {

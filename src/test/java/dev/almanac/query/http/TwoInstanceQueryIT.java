@@ -118,7 +118,7 @@ class TwoInstanceQueryIT {
     }
 
     private static Instance instance(KafkaCluster cluster, TopicCatalogue topics, Path state) throws Exception {
-        int port = QueryHttpIT.freePort();
+        int port = Fixtures.freePort();
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("q2i").withTopicPrefix("q2i")
                 .withStandbyReplicas(1)
                 .withQueryApi(new QueryApiConfig(port, "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));

@@ -214,6 +214,44 @@ public final class LatestHistory {
             return keys;
         }
 
+        /**
+         * How many keys under {@code prefix} (null or empty: all) have a vintage published at or before
+         * {@code asOf}: the number of rows {@link #winners} gives, from the keys alone, without decoding
+         * any observation or building any string.
+         */
+        public long count(byte[] prefix, long asOf) {
+            long n = 0;
+            try (KeyValueIterator<Bytes, byte[]> it = prefix == null || prefix.length == 0 ? store.all()
+                    : store.prefixScan(Bytes.wrap(prefix), org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
+                byte[] counted = null;
+                int countedEnd = 0;
+                while (it.hasNext()) {
+                    byte[] key = it.next().key.get();
+                    int end = indexOf(key, indexOf(key, indexOf(key, 0) + 1) + 1);
+                    if (counted != null && Arrays.equals(key, 0, end, counted, 0, countedEnd)) {
+                        continue; // this key was counted already
+                    }
+                    long published = ByteBuffer.wrap(key, end + 1, 8).getLong() ^ Long.MIN_VALUE;
+                    if (published <= asOf) {
+                        n++;
+                        counted = key;
+                        countedEnd = end;
+                    }
+                }
+            }
+            return n;
+        }
+
+        /** How many keys whose region starts with {@code regionPrefix} have a vintage by {@code asOf}: the rows of {@link #regionWinners}. */
+        public long regionCount(String regionPrefix, long asOf) {
+            byte[] region = regionPrefix.getBytes(StandardCharsets.UTF_8);
+            long n = 0;
+            for (String indicator : indicators()) {
+                n += count(concat(indicatorPrefix(indicator), region), asOf);
+            }
+            return n;
+        }
+
         /** How many keys have a winner now, without decoding any observation. */
         public long count() {
             return keys(null).size();

@@ -213,8 +213,9 @@ final class KafkaSchemaStore implements SchemaStore {
     private void catchUp() {
         long end;
         try {
-            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+            end = onceKnown(() -> admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset());
         } catch (ExecutionException | TimeoutException e) {
             throw new SchemaRegistryException(500, SchemaRegistryException.OPERATION_TIMEOUT,
                     "cannot read the end of the schema topic " + topic + ": " + (e.getCause() == null ? e : e.getCause()), e);
@@ -286,20 +287,27 @@ final class KafkaSchemaStore implements SchemaStore {
         }
     }
 
+    /** One admin call that needs the topic's metadata. */
+    @FunctionalInterface
+    private interface AdminCall<T> {
+        T get() throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
     /**
-     * Describes the schema topic, asking again while the broker does not know it yet: when another
-     * instance has just created it, its metadata may reach the broker asked after the creation call returned.
+     * Runs {@code call}, asking again while the broker does not know the topic yet: right after a
+     * creation (here or by another instance) its metadata may not have reached the broker asked, and
+     * the admin client reports that as UnknownTopicOrPartition instead of waiting.
      */
-    private TopicDescription describeOnceKnown() throws ExecutionException, TimeoutException, InterruptedException {
+    private <T> T onceKnown(AdminCall<T> call) throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return admin.describeTopics(Set.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                return call.get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                Thread.sleep(100); // a retry back-off, not a wait for a condition: the next describe is the check
+                Thread.sleep(100); // a retry back-off, not a wait for a condition: the next call is the check
             }
         }
     }
@@ -320,7 +328,8 @@ final class KafkaSchemaStore implements SchemaStore {
                     throw e;
                 }
             }
-            TopicDescription description = describeOnceKnown();
+            TopicDescription description = onceKnown(() -> admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic));
             if (description.partitions().size() != 1) {
                 throw new SchemaRegistryException(500, SchemaRegistryException.STORE_ERROR, "schema topic " + topic + " has "
                         + description.partitions().size() + " partitions; it must have exactly one (the log's order is the registry's order)");

@@ -96,6 +96,33 @@ class AsOfFilterTest {
     }
 
     @Test
+    void shouldCountAsManyKeysAsTheWinnersAtEveryTimeAndPrefixWithoutDecoding() {
+        try (TopologyTestDriver d = run(FoundationTopology.build(LIVE), LIVE, ALL)) {
+            LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
+            List<byte[]> prefixes = java.util.Arrays.asList(null, new byte[0], LatestHistory.indicatorPrefix("gdp"),
+                    LatestHistory.seriesPrefix("registered_llm_count", "CN-BJ"), LatestHistory.indicatorPrefix("registered"),
+                    LatestHistory.keyPrefix("gdp", "CN-BJ", "2025"));
+            for (String at : List.of("2025-01-01T00:00:00Z", "2025-06-23T00:00:00Z", "2025-12-08T00:00:00Z", "2026-01-21T00:00:00Z")) {
+                long t = Instant.parse(at).toEpochMilli();
+                for (byte[] prefix : prefixes) {
+                    List<IndicatorObservation> winners = new java.util.ArrayList<>();
+                    latest.winners(prefix, t, winners::add);
+                    assertEquals(winners.size(), latest.count(prefix, t), at);
+                }
+                List<IndicatorObservation> beijing = new java.util.ArrayList<>();
+                latest.regionWinners("CN-BJ", t, beijing::add);
+                assertEquals(beijing.size(), latest.regionCount("CN-BJ", t), at);
+                assertEquals(0, latest.regionCount("CN-SH", t));
+            }
+            assertEquals(0, latest.count(null, Instant.parse("2025-01-01T00:00:00Z").toEpochMilli()));
+            assertEquals(1, latest.count(null, Instant.parse("2025-06-23T00:00:00Z").toEpochMilli()));
+            assertEquals(3, latest.count(null, Instant.parse("2025-12-08T00:00:00Z").toEpochMilli()));
+            assertEquals(4, latest.count(null, Long.MAX_VALUE));
+            assertEquals(latest.count(), latest.count(null, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
     void shouldKeepTheNewestVintageWhenThereIsNoCutoff() {
         Topology t = FoundationTopology.build(LIVE);
         assertFalse(t.describe().toString().contains(FoundationTopology.AS_OF_FILTER));

@@ -10,7 +10,6 @@ import dev.almanac.observation.Rejection;
 import dev.almanac.query.http.QueryClient;
 import dev.almanac.testing.ChildAlmanac;
 import dev.almanac.testing.Fixtures;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ class KafkaUnavailableAtStartIT {
     @Test
     @Timeout(300)
     void shouldWaitForKafkaAndThenProcessTheBundledDataWhenTheBrokerStartsLater(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = Fixtures.freePort();
         String bootstrap = "127.0.0.1:" + port;
         try (ChildAlmanac run = ChildAlmanac.start(dir.resolve("home"), false, List.of("run", "--bootstrap-servers", bootstrap,
                 "--state-dir", dir.resolve("state").toString(), "--http-port", "0", "--schema-registry-port", "0",
@@ -76,7 +75,7 @@ class KafkaUnavailableAtStartIT {
     @Test
     @Timeout(120)
     void shouldEndPromptlyOnSigintWhileWaitingForKafka(@TempDir Path dir) throws Exception {
-        String bootstrap = "127.0.0.1:" + freePort();
+        String bootstrap = "127.0.0.1:" + Fixtures.freePort();
         try (ChildAlmanac run = ChildAlmanac.start(dir.resolve("home"), false, List.of("run", "--bootstrap-servers", bootstrap,
                 "--state-dir", dir.resolve("state").toString(), "--http-port", "0", "--schema-registry-port", "0"))) {
             run.awaitLine(l -> l.startsWith("Waiting for Kafka at " + bootstrap), Duration.ofSeconds(60));
@@ -95,7 +94,7 @@ class KafkaUnavailableAtStartIT {
     @Test
     @Timeout(120)
     void shouldFailWithOneLineWhenKafkaDoesNotAnswerWithinTheGivenWait(@TempDir Path dir) throws Exception {
-        String bootstrap = "127.0.0.1:" + freePort();
+        String bootstrap = "127.0.0.1:" + Fixtures.freePort();
         try (ChildAlmanac run = ChildAlmanac.start(dir.resolve("home"), false, List.of("run", "--bootstrap-servers", bootstrap,
                 "--state-dir", dir.resolve("state").toString(), "--http-port", "0", "--schema-registry-port", "0", "--kafka-wait", "6"))) {
             assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), run.tail());
@@ -110,12 +109,6 @@ class KafkaUnavailableAtStartIT {
             return true;
         } catch (Rejection.Exception e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -16,7 +16,6 @@ import dev.almanac.testing.ChildAlmanac;
 import dev.almanac.testing.Fixtures;
 import dev.almanac.testing.KafkaCluster;
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +58,7 @@ class RegistryOutageIT {
     @Test
     @Timeout(240)
     void shouldRetryFramedRecordsUntilTheRegistryIsBackInsteadOfDeadLetteringThem(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = Fixtures.freePort();
         String registryUrl = "http://127.0.0.1:" + port;
         TopicCatalogue topics = Fixtures.catalogue();
         try (KafkaCluster cluster = KafkaCluster.startCombined()) {
@@ -197,11 +196,5 @@ class RegistryOutageIT {
             }
         }
         return out;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -98,10 +98,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("Stopping: closing the query API, the pipeline and the registry ...");
                 out.flush();
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
-                if (!stop.requested()) {
-                    throw e;
-                }
-                // a stop signal while starting: what had started is closed by now
+                stop.rethrowUnlessRequested(e); // a stop signal while starting
             }
         }
         return 0;

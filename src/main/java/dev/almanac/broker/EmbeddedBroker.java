@@ -45,12 +45,22 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param timeout how long to wait for the broker to answer
      */
     public static EmbeddedBroker start(Path dir, boolean fresh, Duration timeout) throws IOException, InterruptedException {
+        return start(dir, fresh, timeout, 0);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, Duration)}, clients reaching the broker on {@code brokerPort} of the
+     * loopback interface (0: a free port), e.g. the address a pipeline already waits on.
+     */
+    public static EmbeddedBroker start(Path dir, boolean fresh, Duration timeout, int brokerPort) throws IOException, InterruptedException {
         if (fresh) {
             deleteTree(dir);
         }
         Files.createDirectories(dir);
         Path logDir = dir.resolve("logs");
-        int brokerPort = freePort();
+        if (brokerPort == 0) {
+            brokerPort = freePort();
+        }
         int controllerPort = freePort();
         String bootstrap = "127.0.0.1:" + brokerPort;
         Properties props = new Properties();

@@ -151,10 +151,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.flush();
                 }
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
-                if (!stop.requested()) {
-                    throw e;
-                }
-                // a stop signal while starting or replaying: what had started is closed by now
+                stop.rethrowUnlessRequested(e); // a stop signal while starting or replaying
             }
         }
         return 0;

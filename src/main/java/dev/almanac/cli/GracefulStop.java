@@ -73,6 +73,16 @@ final class GracefulStop implements AutoCloseable {
     }
 
     /**
+     * For a command's catch of an interrupt: one that a stop signal caused is the normal end (the
+     * try-with-resources it came through has closed what had started), any other is rethrown.
+     */
+    <E extends Exception> void rethrowUnlessRequested(E interrupt) throws E {
+        if (!requested()) {
+            throw interrupt;
+        }
+    }
+
+    /**
      * Clears the interrupt the hook may have sent the command's thread, so that the closes that follow
      * run their bounded graceful course instead of failing fast on a stale interrupt.
      */

@@ -1,6 +1,7 @@
 package dev.almanac.cli;
 
 import dev.almanac.runtime.AlmanacConfig;
+import dev.almanac.runtime.KafkaWait;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.ValidationCounts;
@@ -35,12 +36,35 @@ final class RunCommand implements Callable<Integer> {
             description = "Print validation counts every N seconds; 0 disables (default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
+    // Forever by default: a pipeline started with (or before) its broker should come up by itself, as a
+    // broker that restarts under a running pipeline does; a supervisor that wants a failure instead sets a bound.
+    @Option(names = "--kafka-wait", paramLabel = "SECONDS", defaultValue = "0",
+            description = "How long to wait at start for Kafka to answer, retrying every 5 s; 0 waits until it does "
+                    + "or Ctrl-C (default: ${DEFAULT-VALUE}).")
+    long kafkaWait;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap()).withQueryApi(queryApi.config());
         // Closed in reverse order (query API, pipeline, registry), then the stop hook is released: see GracefulStop.
+        if (kafkaWait < 0) {
+            throw new UserException("--kafka-wait must be 0 (forever) or more seconds", Main.USAGE);
+        }
         try (GracefulStop stop = GracefulStop.install()) {
+            try {
+                KafkaWait.await(config.kafka(), Duration.ofSeconds(kafkaWait), line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } catch (IllegalStateException e) {
+                throw new UserException(e.getMessage());
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                return 0; // a stop signal while waiting for Kafka: nothing has started yet
+            }
             try (dev.almanac.ops.OpsMetrics metrics = new dev.almanac.ops.OpsMetrics();
                  RegistryConnection registry = kafka.openRegistry(config, false);
                  Pipeline pipeline = new Pipeline(config, TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(metrics.meter(registry.client()))),
@@ -74,10 +98,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("Stopping: closing the query API, the pipeline and the registry ...");
                 out.flush();
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
-                if (!stop.requested()) {
-                    throw e;
-                }
-                // a stop signal while starting: what had started is closed by now
+                stop.rethrowUnlessRequested(e); // a stop signal while starting
             }
         }
         return 0;

@@ -214,7 +214,7 @@ final class SqlCommand implements Callable<Integer> {
             }
             out.flush();
             return true;
-        } catch (QueryClient.ApiException e) {
+        } catch (QueryException e) {
             err.println("error (" + e.status() + "): " + e.getMessage());
             if (e.line() > 0) {
                 String[] lines = text.split("\n", -1);
@@ -341,7 +341,7 @@ final class SqlCommand implements Callable<Integer> {
             out.flush();
             return true;
         }
-        if (failure[0] instanceof QueryClient.ApiException e) {
+        if (failure[0] instanceof QueryException e) {
             throw e;
         }
         if (failure[0] instanceof IOException e) {

@@ -94,12 +94,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     /** Whether decoding failed because the schema registry could not answer (5xx, unreachable), not because of the bytes. */
     static boolean registryUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof dev.almanac.serde.SchemaRegistryException sre && sre.status() >= 500) {
-                return true;
-            }
-        }
-        return false;
+        return RegistryUnavailableException.causedBy(e);
     }
 
     private void reject(Record<byte[], byte[]> record, Rejection rejection) {

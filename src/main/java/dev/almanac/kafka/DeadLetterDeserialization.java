@@ -35,10 +35,8 @@ public final class DeadLetterDeserialization implements DeserializationException
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof dev.almanac.serde.SchemaRegistryException e && e.status() >= 500) {
-                return Response.fail();
-            }
+        if (dev.almanac.serde.RegistryUnavailableException.causedBy(exception)) {
+            return Response.fail(); // retried: the pipeline replaces the stream thread (Pipeline.onUncaught)
         }
         Rejection rejection = new Rejection(Rejection.Reason.UNDECODABLE, null,
                 exception.getClass().getSimpleName() + ": " + exception.getMessage());

@@ -103,16 +103,6 @@ final class AvroStoreTable implements TableDef {
     }
 
     @Override
-    public List<String> keyColumns() {
-        return List.of();
-    }
-
-    @Override
-    public boolean temporal() {
-        return false;
-    }
-
-    @Override
     public String routingStore() {
         return store;
     }
@@ -120,11 +110,6 @@ final class AvroStoreTable implements TableDef {
     @Override
     public String sourceTopic() {
         return sourceTopic;
-    }
-
-    @Override
-    public Optional<KeyRoute<?>> route(List<String> prefix) {
-        return Optional.empty();
     }
 
     @Override

@@ -24,18 +24,17 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * As of a time D: of the series' periods in the latest table's history, the newest one with a vintage
  * published by D, and that vintage.
  */
-public final class CurrentTable implements TableDef {
+final class CurrentTable extends ObservationTable {
 
     /** Locates a series the way {@link SeriesPartitioner} locates its observations. */
     static final StreamPartitioner<SeriesKey, Object> SERIES_KEY_PARTITIONER = (topic, key, value, n) ->
             Optional.of(Set.of(SeriesPartitioner.partition(key.getIndicator(), key.getRegion(), n)));
 
-    private final Topic<ObservationKey, IndicatorObservation> valid;
     private final Topic<SeriesKey, IndicatorObservation> current;
     private final LatestTable latest;
 
-    public CurrentTable(TopicCatalogue topics) {
-        this.valid = topics.validObservations();
+    CurrentTable(TopicCatalogue topics) {
+        super(topics.validObservations(), topics.current());
         this.current = topics.current();
         this.latest = new LatestTable(topics);
     }
@@ -51,33 +50,13 @@ public final class CurrentTable implements TableDef {
     }
 
     @Override
-    public List<Column> columns() {
-        return ObservationColumns.COLUMNS;
-    }
-
-    @Override
     public List<String> keyColumns() {
         return List.of("indicator", "region", "frequency");
     }
 
     @Override
-    public Optional<String> indexColumn() {
-        return Optional.of("region");
-    }
-
-    @Override
-    public boolean temporal() {
-        return true;
-    }
-
-    @Override
     public String routingStore() {
         return FoundationTopology.CURRENT_STORE;
-    }
-
-    @Override
-    public String sourceTopic() {
-        return valid.name();
     }
 
     @Override
@@ -212,10 +191,5 @@ public final class CurrentTable implements TableDef {
                 out.add(it.next().key);
             }
         }
-    }
-
-    @Override
-    public Optional<ChangeFeed<?>> changes() {
-        return Optional.of(new ChangeFeed<IndicatorObservation>(current.name(), current.valueSerde().deserializer(), ObservationColumns::row));
     }
 }

@@ -3,7 +3,6 @@ package dev.almanac.query;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.SeriesPartitioner;
-import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.foundation.FoundationTopology;
 import java.util.ArrayList;
@@ -19,14 +18,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code latest}: per (indicator, region, period) the winning vintage, now or as of a time, from the
  * latest table's history store (see {@link LatestHistory}).
  */
-public final class LatestTable implements TableDef {
+final class LatestTable extends ObservationTable {
 
-    private final Topic<ObservationKey, IndicatorObservation> valid;
-    private final Topic<ObservationKey, IndicatorObservation> changes;
-
-    public LatestTable(TopicCatalogue topics) {
-        this.valid = topics.validObservations();
-        this.changes = topics.latest();
+    LatestTable(TopicCatalogue topics) {
+        super(topics.validObservations(), topics.latest());
     }
 
     @Override
@@ -40,33 +35,13 @@ public final class LatestTable implements TableDef {
     }
 
     @Override
-    public List<Column> columns() {
-        return ObservationColumns.COLUMNS;
-    }
-
-    @Override
     public List<String> keyColumns() {
         return List.of("indicator", "region", "period");
     }
 
     @Override
-    public Optional<String> indexColumn() {
-        return Optional.of("region");
-    }
-
-    @Override
-    public boolean temporal() {
-        return true;
-    }
-
-    @Override
     public String routingStore() {
         return FoundationTopology.LATEST_HISTORY_STORE;
-    }
-
-    @Override
-    public String sourceTopic() {
-        return valid.name();
     }
 
     @Override
@@ -182,10 +157,5 @@ public final class LatestTable implements TableDef {
                 rows.add(ObservationColumns.row(it.next().value));
             }
         }
-    }
-
-    @Override
-    public Optional<ChangeFeed<?>> changes() {
-        return Optional.of(new ChangeFeed<IndicatorObservation>(changes.name(), changes.valueSerde().deserializer(), ObservationColumns::row));
     }
 }

@@ -5,7 +5,6 @@ import dev.almanac.foundation.FoundationTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.kafka.streams.KeyValue;
@@ -40,16 +39,6 @@ final class RejectedSummaryTable implements TableDef {
     }
 
     @Override
-    public List<String> keyColumns() {
-        return List.of();
-    }
-
-    @Override
-    public boolean temporal() {
-        return false;
-    }
-
-    @Override
     public String routingStore() {
         return FoundationTopology.VALIDATION_COUNTS_STORE;
     }
@@ -57,11 +46,6 @@ final class RejectedSummaryTable implements TableDef {
     @Override
     public String sourceTopic() {
         return rawTopic;
-    }
-
-    @Override
-    public Optional<KeyRoute<?>> route(List<String> prefix) {
-        return Optional.empty();
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.almanac.query;
 
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
-import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.foundation.LatestHistory;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * change from the previous vintage. Needs the series: {@code WHERE indicator = ... AND region = ...}
  * (optionally {@code AND period = ...}), so that a query reads one series' history, not all of it.
  */
-public final class RevisionsTable implements TableDef {
+final class RevisionsTable implements TableDef {
 
     static final List<Column> COLUMNS = List.of(
             new Column("indicator", SqlTypeName.VARCHAR, "indicator code"),
@@ -36,12 +34,11 @@ public final class RevisionsTable implements TableDef {
             new Column("quote", SqlTypeName.VARCHAR, "the snippet of the source"),
             new Column("id", SqlTypeName.VARCHAR, "observation id"));
 
+    /** Revisions are read from the latest table's history: they are keyed, stored and routed as it is. */
     private final LatestTable latest;
-    private final String validTopic;
 
-    public RevisionsTable(TopicCatalogue topics) {
+    RevisionsTable(TopicCatalogue topics) {
         this.latest = new LatestTable(topics);
-        this.validTopic = topics.validObservations().name();
     }
 
     @Override
@@ -61,7 +58,7 @@ public final class RevisionsTable implements TableDef {
 
     @Override
     public List<String> keyColumns() {
-        return List.of("indicator", "region", "period");
+        return latest.keyColumns();
     }
 
     @Override
@@ -77,26 +74,22 @@ public final class RevisionsTable implements TableDef {
 
     @Override
     public boolean temporal() {
-        return true;
+        return latest.temporal();
     }
 
     @Override
     public String routingStore() {
-        return FoundationTopology.LATEST_HISTORY_STORE;
+        return latest.routingStore();
     }
 
     @Override
     public String sourceTopic() {
-        return validTopic;
+        return latest.sourceTopic();
     }
 
     @Override
     public Optional<KeyRoute<?>> route(List<String> prefix) {
-        if (prefix.size() < 2) {
-            return Optional.empty();
-        }
-        ObservationKey key = new ObservationKey(prefix.get(0), prefix.get(1), prefix.size() > 2 ? prefix.get(2) : "");
-        return Optional.of(new KeyRoute<>(key, new SeriesPartitioner<>()));
+        return latest.route(prefix);
     }
 
     @Override

@@ -38,8 +38,13 @@ public interface TableDef {
 
     List<Column> columns();
 
-    /** Leading key columns, in key order: equality predicates on a prefix of them are pushed down to the stores. */
-    List<String> keyColumns();
+    /**
+     * Leading key columns, in key order: equality predicates on a prefix of them are pushed down to the stores.
+     * None by default: a table whose store keys are not laid out by its columns is scanned on every partition.
+     */
+    default List<String> keyColumns() {
+        return List.of();
+    }
 
     /**
      * How many leading key columns a query must fix; 0 when a full scan is allowed. A table that needs them
@@ -58,8 +63,10 @@ public interface TableDef {
         return java.util.Optional.empty();
     }
 
-    /** Whether {@code FOR SYSTEM_TIME AS OF} applies. */
-    boolean temporal();
+    /** Whether {@code FOR SYSTEM_TIME AS OF} applies; only tables that keep history can answer it. */
+    default boolean temporal() {
+        return false;
+    }
 
     /** The store whose partition placement routes this table's reads. */
     String routingStore();
@@ -67,8 +74,13 @@ public interface TableDef {
     /** The topic whose partitions number the routing store's partitions. */
     String sourceTopic();
 
-    /** The key and partitioner locating a prefix's partition; empty when the prefix spans partitions. */
-    Optional<KeyRoute<?>> route(List<String> prefix);
+    /**
+     * The key and partitioner locating a prefix's partition; empty when the prefix spans partitions (always,
+     * for a table without {@link #keyColumns()}).
+     */
+    default Optional<KeyRoute<?>> route(List<String> prefix) {
+        return Optional.empty();
+    }
 
     /**
      * Reads one local partition. For a {@link ReadRequest#countOnly()} request a table may answer with

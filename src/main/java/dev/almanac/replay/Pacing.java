@@ -20,6 +20,13 @@ public sealed interface Pacing {
         return false;
     }
 
+    /** A finite number above zero (NaN and infinity are neither), or {@code message} as the argument's error. */
+    private static void requirePositive(double value, String message) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     /** As fast as the producer goes. */
     record Max() implements Pacing {
         @Override
@@ -36,9 +43,7 @@ public sealed interface Pacing {
     /** A fixed number of records per second, in file order. */
     record Rate(double perSecond) implements Pacing {
         public Rate {
-            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-                throw new IllegalArgumentException("the rate must be a positive number of records per second");
-            }
+            requirePositive(perSecond, "the rate must be a positive number of records per second");
         }
 
         @Override
@@ -76,9 +81,7 @@ public sealed interface Pacing {
     /** Publication-time gaps divided by {@code factor}, in order of publication: 86400 makes a day last a second. */
     record Speedup(double factor) implements Pacing {
         public Speedup {
-            if (!(factor > 0) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException("the speedup must be a positive number");
-            }
+            requirePositive(factor, "the speedup must be a positive number");
         }
 
         @Override

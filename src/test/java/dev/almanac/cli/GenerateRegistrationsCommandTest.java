@@ -15,14 +15,20 @@ import org.junit.jupiter.api.Test;
 
 class GenerateRegistrationsCommandTest {
 
-    @Test
-    void shouldRefuseWithExitCode2WhenTheCountIsBelowTheReportedTotal() {
+    /** The command for Beijing's registered_llm_count in the bundled observations. */
+    private static GenerateRegistrationsCommand beijing(int count, long seed) {
         GenerateRegistrationsCommand cmd = new GenerateRegistrationsCommand();
-        cmd.count = 100;
-        cmd.seed = 1;
+        cmd.count = count;
+        cmd.seed = seed;
         cmd.observations = Path.of("data/observations.jsonl");
         cmd.region = "CN-BJ";
         cmd.indicator = "registered_llm_count";
+        return cmd;
+    }
+
+    @Test
+    void shouldRefuseWithExitCode2WhenTheCountIsBelowTheReportedTotal() {
+        GenerateRegistrationsCommand cmd = beijing(100, 1);
         UserException e = assertThrows(UserException.class, cmd::call);
         assertEquals(2, e.exitCode());
         assertEquals("count 100 is below the reported total 209 it must match; use at least 209", e.getMessage());
@@ -30,12 +36,7 @@ class GenerateRegistrationsCommandTest {
 
     @Test
     void shouldWriteJsonLinesTheTopologyAcceptsWhenRun() throws IOException {
-        GenerateRegistrationsCommand cmd = new GenerateRegistrationsCommand();
-        cmd.count = 250;
-        cmd.seed = 9;
-        cmd.observations = Path.of("data/observations.jsonl");
-        cmd.region = "CN-BJ";
-        cmd.indicator = "registered_llm_count";
+        GenerateRegistrationsCommand cmd = beijing(250, 9);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         cmd.stdout = new PrintStream(stdout, true, StandardCharsets.UTF_8);

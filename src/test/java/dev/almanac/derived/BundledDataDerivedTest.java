@@ -68,9 +68,7 @@ class BundledDataDerivedTest {
                     d.latest.pipeInput(r);
                 }
             }
-            List<ModelRegistration> generated = RegistrationGenerator.generate(RegistrationGenerator.beijing(627, 42,
-                    RegistrationGenerator.anchors(Fixtures.bundledObservations().stream()
-                            .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
+            List<ModelRegistration> generated = Fixtures.demoRegistrations();
             generated.forEach(r -> d.registrationJson(RegistrationJson.toJson(r)));
 
             // Each output topic read once into a table; the views and the assertions share it.

@@ -79,23 +79,17 @@ class DerivedPipelineIT {
     void shouldPublishDerivedTablesWhenBundledDataAndGeneratedRegistrationsAreReplayed(@TempDir Path state) throws Exception {
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state.resolve("foundation"))
                 .withApplicationId("derived-it").withTopicPrefix("dit");
-        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+        TopicCatalogue topics = Fixtures.catalogue(config.topicPrefix());
         DerivedDefinitions defs = DerivedDefinitions.load(Path.of(DerivedDefinitions.BUNDLED));
         TableDefinition.Registrations registrations = defs.registrations().orElseThrow();
-        List<ModelRegistration> generated = RegistrationGenerator.generate(
-                RegistrationGenerator.beijing(627, 42, RegistrationGeneratorAnchors.bundled()));
+        List<ModelRegistration> generated = Fixtures.demoRegistrations();
 
         // The pipeline runs the foundation and the derived tables as two applications.
         try (Pipeline pipeline = new Pipeline(config, topics, defs).start(Duration.ofSeconds(60))) {
             {
                 KafkaStreams derived = pipeline.derivedStreams();
 
-                try (KafkaProducer<String, Region> producer = new KafkaProducer<>(producerProps(),
-                        topics.regions().keySerde().serializer(), topics.regions().valueSerde().serializer())) {
-                    for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
-                        producer.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r));
-                    }
-                }
+                Fixtures.sendBundledRegions(cluster.bootstrapServers(), topics);
                 try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
                     Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
                     generated.forEach(r -> producer.sendLine(topics.rawRegistrations().name(), RegistrationJson.toJson(r)));
@@ -155,13 +149,6 @@ class DerivedPipelineIT {
         }
     }
 
-    private static Properties producerProps() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrapServers());
-        p.put("acks", "all");
-        return p;
-    }
-
     private <K, V> ReadOnlyKeyValueStore<K, V> store(KafkaStreams streams, String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
     }
@@ -211,11 +198,4 @@ class DerivedPipelineIT {
         return table;
     }
 
-    /** Reported totals the generator matches, from the bundled observations. */
-    static final class RegistrationGeneratorAnchors {
-        static List<RegistrationGenerator.Anchor> bundled() {
-            return RegistrationGenerator.anchors(Fixtures.bundledObservations().stream()
-                    .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ");
-        }
-    }
-}
+    /** Reported totals the generator matches, from the bundled observations. */}

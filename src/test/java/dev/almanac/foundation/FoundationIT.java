@@ -47,8 +47,7 @@ class FoundationIT {
     void shouldPublishLatestTableInConfluentWireFormatAndRestoreItFromTheValidTopic(@TempDir Path state) throws Exception {
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state)
                 .withApplicationId("foundation-it").withTopicPrefix("fit");
-        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(),
-                new dev.almanac.serde.AvroSerdes(new LocalSchemaRegistry()));
+        TopicCatalogue topics = Fixtures.catalogue(config.topicPrefix());
         List<String> lines = Fixtures.bundledObservations();
         List<String> bad = List.of("not json at all", Fixtures.json("bad-1", "gdp", "beijing", "2025", "1", "2025-01-01"),
                 Fixtures.json("bad-2", "gdp", "CN", "2025-Q9", "1", "2025-01-01"));

@@ -1,5 +1,6 @@
 package dev.almanac.reliability;
 
+import dev.almanac.query.QueryException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,7 +199,7 @@ class InstanceLossIT {
                 standby |= i.path("standby_partitions").path(FoundationTopology.LATEST_HISTORY_STORE).size() > 0;
             }
             return new Outcome(at, true, standby, null);
-        } catch (QueryClient.ApiException e) {
+        } catch (QueryException e) {
             return new Outcome(System.nanoTime(), false, false, "HTTP " + e.status());
         } catch (IOException e) {
             return new Outcome(System.nanoTime(), false, false, e.getClass().getSimpleName());

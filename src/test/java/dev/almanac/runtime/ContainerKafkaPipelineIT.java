@@ -84,17 +84,13 @@ class ContainerKafkaPipelineIT {
     @Test
     @Order(1)
     void shouldBuildTablesAndDerivedTopicsFromBundledDataOnBrokerInContainer(@TempDir Path state) throws Exception {
-        AlmanacConfig config = AlmanacConfig.defaults(kafka.getBootstrapServers(), state)
-                .withApplicationId("container-e2e").withTopicPrefix("ce2e");
-        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
         List<String> lines = Fixtures.bundledObservations();
-        try (Pipeline pipeline = new Pipeline(config, topics).start(Duration.ofSeconds(120))) {
-            sendRegions(topics);
-            List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(627, 42,
-                    RegistrationGenerator.anchors(lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
+        try (Pipeline pipeline = startPipeline(state, "container-e2e", "ce2e")) {
+            TopicCatalogue topics = pipeline.topics();
+            Fixtures.sendBundledRegions(kafka.getBootstrapServers(), topics);
             try (RawProducer producer = new RawProducer(kafka.getBootstrapServers())) {
                 lines.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
-                registrations.forEach(r -> producer.sendLine(topics.rawRegistrations().name(), RegistrationJson.toJson(r)));
+                Fixtures.demoRegistrations().forEach(r -> producer.sendLine(topics.rawRegistrations().name(), RegistrationJson.toJson(r)));
                 producer.flush();
             }
             pipeline.awaitSettled(Duration.ofSeconds(180));
@@ -135,14 +131,12 @@ class ContainerKafkaPipelineIT {
     @Test
     @Order(2)
     void shouldCountEveryObservationOnceWhenBrokerContainerRestartsMidStream(@TempDir Path state) throws Exception {
-        AlmanacConfig config = AlmanacConfig.defaults(kafka.getBootstrapServers(), state)
-                .withApplicationId("container-restart").withTopicPrefix("crestart");
-        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
         List<String> lines = Fixtures.bundledObservations();
         Set<String> distinctKeys = new HashSet<>();
         lines.stream().map(ObservationJson::parse).forEach(o -> distinctKeys.add(o.getIndicator() + "|" + o.getRegion() + "|" + o.getPeriod()));
         int half = lines.size() / 2;
-        try (Pipeline pipeline = new Pipeline(config, topics).start(Duration.ofSeconds(120))) {
+        try (Pipeline pipeline = startPipeline(state, "container-restart", "crestart")) {
+            TopicCatalogue topics = pipeline.topics();
             try (RawProducer producer = new RawProducer(kafka.getBootstrapServers())) {
                 lines.subList(0, half).forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
                 producer.flush();
@@ -165,16 +159,11 @@ class ContainerKafkaPipelineIT {
         }
     }
 
-    private static void sendRegions(TopicCatalogue topics) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.getBootstrapServers());
-        p.put("acks", "all");
-        try (KafkaProducer<String, Region> producer = new KafkaProducer<>(p,
-                topics.regions().keySerde().serializer(), topics.regions().valueSerde().serializer())) {
-            for (Region r : RegionJson.parseAll(Files.readAllLines(Fixtures.repo().resolve("data/regions.jsonl")))) {
-                producer.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r));
-            }
-        }
+    /** The pipeline against the container's broker, with an application id and topics of its own. */
+    private static Pipeline startPipeline(Path state, String applicationId, String topicPrefix) throws Exception {
+        AlmanacConfig config = AlmanacConfig.defaults(kafka.getBootstrapServers(), state)
+                .withApplicationId(applicationId).withTopicPrefix(topicPrefix);
+        return new Pipeline(config, Fixtures.catalogue(topicPrefix)).start(Duration.ofSeconds(120));
     }
 
     /** Every committed record of a topic, read from the beginning until a poll comes back empty. */

@@ -25,6 +25,57 @@ public final class Fixtures {
         return TopicCatalogue.create(TopicCatalogue.DEFAULT_PREFIX, new AvroSerdes(new LocalSchemaRegistry()));
     }
 
+    /** A catalogue with {@code prefix} and an in-memory registry (what an IT's pipeline and its producers share). */
+    public static TopicCatalogue catalogue(String prefix) {
+        return TopicCatalogue.create(prefix, new AvroSerdes(new LocalSchemaRegistry()));
+    }
+
+    /** Sends data/regions.jsonl to the regions topic, as {@code almanac regions} does; returns once all are acknowledged. */
+    public static void sendBundledRegions(String bootstrapServers, TopicCatalogue topics) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("acks", "all");
+        var t = topics.regions();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p, t.keySerde().serializer(), t.valueSerde().serializer())) {
+            for (dev.almanac.avro.Region r : dev.almanac.region.RegionJson.parseAll(lines(repo().resolve("data/regions.jsonl")))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(t.name(), r.getCode(), r));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The demo's SYNTHETIC registration stream: 627 Beijing registrations (seed 42) generated to match the
+     * totals the bundled observations report for registered_llm_count in CN-BJ.
+     */
+    public static List<dev.almanac.avro.ModelRegistration> demoRegistrations() {
+        var anchors = dev.almanac.derived.registration.RegistrationGenerator.anchors(bundledObservations().stream()
+                .map(dev.almanac.observation.ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ");
+        return dev.almanac.derived.registration.RegistrationGenerator.generate(
+                dev.almanac.derived.registration.RegistrationGenerator.beijing(627, 42, anchors));
+    }
+
+    /**
+     * Closes what a class's tests started, in the order given (the query node before the pipeline before the
+     * cluster); a null is what {@code @BeforeAll} did not get to start.
+     */
+    public static void closeAll(AutoCloseable... inOrder) throws Exception {
+        for (AutoCloseable c : inOrder) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** A port free at the time of asking (for a query API the test starts right after). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The non-blank lines of data/observations.jsonl. */
     public static List<String> bundledObservations() {
         return lines(repo().resolve("data/observations.jsonl"));

@@ -88,8 +88,8 @@ class DashboardIT {
         cluster = KafkaCluster.start(1);
         state = Files.createTempDirectory("dashboard-it");
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("dashboard-it").withTopicPrefix("dash")
-                .withQueryApi(new QueryApiConfig(freePort(), "127.0.0.1", Optional.of(TOKEN), 10_000, Duration.ofSeconds(60)));
-        topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+                .withQueryApi(new QueryApiConfig(Fixtures.freePort(), "127.0.0.1", Optional.of(TOKEN), 10_000, Duration.ofSeconds(60)));
+        topics = Fixtures.catalogue(config.topicPrefix());
         pipeline = new Pipeline(config, topics);
         node = QueryNode.start(pipeline, app -> Dashboard.of(pipeline).routes(app));
         pipeline.start(Duration.ofSeconds(90));
@@ -104,20 +104,10 @@ class DashboardIT {
 
     /** Regions, the bundled observations and the demo's synthetic registrations, as {@code demo} sends them. */
     private static void load(AlmanacConfig config) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (KafkaProducer<String, Region> regions = new KafkaProducer<>(p, topics.regions().keySerde().serializer(),
-                topics.regions().valueSerde().serializer())) {
-            for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
-                regions.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r)).get();
-            }
-        }
-        List<String> lines = Fixtures.bundledObservations();
-        List<ModelRegistration> registrations = RegistrationGenerator.generate(RegistrationGenerator.beijing(627, 42,
-                RegistrationGenerator.anchors(lines.stream().map(ObservationJson::parse).toList(), "registered_llm_count", "CN-BJ")));
+        Fixtures.sendBundledRegions(config.bootstrapServers(), topics);
         try (RawProducer producer = new RawProducer(config.bootstrapServers())) {
-            lines.forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
-            for (ModelRegistration r : registrations) {
+            Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
+            for (ModelRegistration r : Fixtures.demoRegistrations()) {
                 producer.send(topics.rawRegistrations().name(), null, RegistrationJson.toJson(r).getBytes(StandardCharsets.UTF_8),
                         r.getPublished().toEpochMilli());
             }
@@ -139,29 +129,12 @@ class DashboardIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Fixtures.closeAll(browser == null ? null : browser::quit, node, pipeline, cluster);
         if (state != null) {
             dev.almanac.broker.EmbeddedBroker.deleteTree(state);
         }
         if (profile != null) {
             dev.almanac.broker.EmbeddedBroker.deleteTree(profile);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -76,7 +76,7 @@ public final class ConflictDetector {
                     SeriesPoint prev = vintages.get(i - 1);
                     if (jumps(prev, a, def)) {
                         put(out, REVISION_JUMP, indicator, region, prev, a, "revised from " + shown(prev) + " to " + shown(a)
-                                + String.format(" (×%.2f)", a.getValue() / prev.getValue()));
+                                + ratio(a.getValue() / prev.getValue()));
                     }
                 }
             }
@@ -108,7 +108,7 @@ public final class ConflictDetector {
         Map<ConflictKey, Conflict> out = new LinkedHashMap<>();
         if (jumps(prev, cur, def)) {
             put(out, PERIOD_JUMP, indicator, region, prev, cur, prev.getPeriod() + " → " + cur.getPeriod() + ": "
-                    + shown(prev) + " → " + shown(cur) + String.format(" (×%.2f)", cur.getValue() / prev.getValue()));
+                    + shown(prev) + " → " + shown(cur) + ratio(cur.getValue() / prev.getValue()));
         }
         return out;
     }
@@ -133,6 +133,18 @@ public final class ConflictDetector {
                 .setRatio(ratio)
                 .setDetail(detail)
                 .build());
+    }
+
+    /**
+     * {@code " (×1.23)"}: the same text as {@code String.format(" (×%.2f)", r)} (half-up on the shortest
+     * decimal form) without a Formatter, which cost a tenth of the conflict detection's CPU.
+     */
+    static String ratio(double r) {
+        if (!Double.isFinite(r)) {
+            return String.format(" (×%.2f)", r);
+        }
+        String digits = java.math.BigDecimal.valueOf(Math.abs(r)).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return (Math.copySign(1.0, r) < 0 ? " (×-" : " (×") + digits + ")";
     }
 
     private static String days(SeriesPoint a, SeriesPoint b) {

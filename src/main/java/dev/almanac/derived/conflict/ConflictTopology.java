@@ -46,8 +46,11 @@ public final class ConflictTopology {
         Topic<ConflictKey, Conflict> out = topic(topics, def);
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(periodsStore(def)),
                 Serdes.String(), topics.serdes().specific(ConflictState.class, false)).withCachingEnabled());
+        // Cached: the detector reads a finding back before every write (to forward only changes), and a
+        // period's findings are rewritten on each of its arrivals; the cache answers those reads and merges the
+        // writes to one changelog record per finding and commit.
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
-                out.keySerde(), out.valueSerde()));
+                out.keySerde(), out.valueSerde()).withCachingEnabled());
         sources.valid()
                 .process(() -> new ConflictProcessor(def), Named.as(def.name() + "-detect"), periodsStore(def), store(def))
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(def.name() + "-sink"));

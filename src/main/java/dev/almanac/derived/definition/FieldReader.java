@@ -51,6 +51,12 @@ final class FieldReader {
         return null;
     }
 
+    /** The value of {@code key} read by {@code read}, or {@code dflt} when the key is missing. */
+    private static <T> T optional(MapNode t, String key, T dflt, java.util.function.Function<Entry, T> read) {
+        Entry e = t.entries().get(key);
+        return e == null ? dflt : read.apply(e);
+    }
+
     private List<Scalar> list(Entry e, String where) {
         if (e.value() instanceof ListNode l) {
             List<Scalar> out = new ArrayList<>();
@@ -92,15 +98,13 @@ final class FieldReader {
     }
 
     String indicator(MapNode t, String key, String where, String dflt) {
-        Entry e = t.entries().get(key);
-        if (e == null) {
-            return dflt;
-        }
-        String code = scalar(e, where);
-        if (code != null && !INDICATOR.matcher(code).matches()) {
-            problems.add(e.line(), where + ": " + key + " '" + code + "' is not a snake_case code (^[a-z][a-z0-9_]*$)");
-        }
-        return code;
+        return optional(t, key, dflt, e -> {
+            String code = scalar(e, where);
+            if (code != null && !INDICATOR.matcher(code).matches()) {
+                problems.add(e.line(), where + ": " + key + " '" + code + "' is not a snake_case code (^[a-z][a-z0-9_]*$)");
+            }
+            return code;
+        });
     }
 
     Set<Frequency> frequencies(MapNode t, String where) {
@@ -128,42 +132,34 @@ final class FieldReader {
     }
 
     Set<String> units(MapNode t, String key, String where, Set<String> dflt) {
-        Entry e = t.entries().get(key);
-        if (e == null) {
-            return dflt;
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (Scalar s : list(e, where)) {
-            String u = s.text().trim();
-            if (!Units.isKnown(u)) {
-                problems.add(s.line(), where + ": unit '" + u + "' is not one of " + String.join(", ", Units.KNOWN.stream().sorted().toList()));
+        return optional(t, key, dflt, e -> {
+            Set<String> out = new LinkedHashSet<>();
+            for (Scalar s : list(e, where)) {
+                String u = s.text().trim();
+                if (!Units.isKnown(u)) {
+                    problems.add(s.line(), where + ": unit '" + u + "' is not one of " + String.join(", ", Units.KNOWN.stream().sorted().toList()));
+                }
+                out.add(u);
             }
-            out.add(u);
-        }
-        return out;
+            return out;
+        });
     }
 
     boolean bool(MapNode t, String key, String where, boolean dflt) {
-        Entry e = t.entries().get(key);
-        if (e == null) {
+        return optional(t, key, dflt, e -> {
+            String v = scalar(e, where);
+            if ("true".equals(v) || "false".equals(v)) {
+                return Boolean.parseBoolean(v);
+            }
+            if (v != null) {
+                problems.add(e.line(), where + ": " + key + " must be true or false, not '" + v + "'");
+            }
             return dflt;
-        }
-        String v = scalar(e, where);
-        if ("true".equals(v) || "false".equals(v)) {
-            return Boolean.parseBoolean(v);
-        }
-        if (v != null) {
-            problems.add(e.line(), where + ": " + key + " must be true or false, not '" + v + "'");
-        }
-        return dflt;
+        });
     }
 
     double number(MapNode t, String key, String where, double dflt, double minExclusive, double max, boolean integer) {
-        Entry e = t.entries().get(key);
-        if (e == null) {
-            return dflt;
-        }
-        return number(e, where, minExclusive, max, integer, dflt);
+        return optional(t, key, dflt, e -> number(e, where, minExclusive, max, integer, dflt));
     }
 
     private double number(Entry e, String where, double min, double max, boolean integer, double dflt) {
@@ -210,44 +206,40 @@ final class FieldReader {
     }
 
     private double tol(MapNode m, String key, String where, double dflt) {
-        Entry e = m.entries().get(key);
-        if (e == null) {
-            return dflt;
-        }
-        String v = scalar(e, where);
-        try {
-            double d = Double.parseDouble(v == null ? "" : v);
-            if (d >= 0 && d < 1) {
-                return d;
+        return optional(m, key, dflt, e -> {
+            String v = scalar(e, where);
+            try {
+                double d = Double.parseDouble(v == null ? "" : v);
+                if (d >= 0 && d < 1) {
+                    return d;
+                }
+            } catch (NumberFormatException ex) {
+                // reported below
             }
-        } catch (NumberFormatException ex) {
-            // reported below
-        }
-        if (v != null) {
-            problems.add(e.line(), where + ": tolerance." + key + " must be a fraction from 0 up to (not including) 1, e.g. 0.1 for 10 %, not '" + v + "'");
-        }
-        return dflt;
+            if (v != null) {
+                problems.add(e.line(), where + ": tolerance." + key + " must be a fraction from 0 up to (not including) 1, e.g. 0.1 for 10 %, not '" + v + "'");
+            }
+            return dflt;
+        });
     }
 
     Duration duration(MapNode t, String key, String where, Duration dflt, boolean zeroAllowed) {
-        Entry e = t.entries().get(key);
-        if (e == null) {
-            return dflt;
-        }
-        String v = scalar(e, where);
-        if (v == null) {
-            return dflt;
-        }
-        Duration d = parseDuration(v);
-        if (d == null) {
-            problems.add(e.line(), where + ": " + key + " '" + v + "' is not a duration such as 31d, 12h, 30m, 45s or P31D");
-            return dflt;
-        }
-        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-            problems.add(e.line(), where + ": " + key + " must be " + (zeroAllowed ? "zero or more" : "more than zero") + ", not " + v);
-            return dflt;
-        }
-        return d;
+        return optional(t, key, dflt, e -> {
+            String v = scalar(e, where);
+            if (v == null) {
+                return dflt;
+            }
+            Duration d = parseDuration(v);
+            if (d == null) {
+                problems.add(e.line(), where + ": " + key + " '" + v + "' is not a duration such as 31d, 12h, 30m, 45s or P31D");
+                return dflt;
+            }
+            if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+                problems.add(e.line(), where + ": " + key + " must be " + (zeroAllowed ? "zero or more" : "more than zero") + ", not " + v);
+                return dflt;
+            }
+            return d;
+        });
     }
 
     private static Duration parseDuration(String v) {

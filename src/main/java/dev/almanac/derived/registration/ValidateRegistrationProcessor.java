@@ -67,6 +67,10 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
             try {
                 decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
             } catch (RuntimeException e) {
+                if (dev.almanac.serde.RegistryUnavailableException.causedBy(e)) {
+                    // Not the record's fault: the task is retried from the last commit (as in the observation validator).
+                    throw new dev.almanac.serde.RegistryUnavailableException(e);
+                }
                 throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
             }
             return RegistrationJson.validate(decoded);

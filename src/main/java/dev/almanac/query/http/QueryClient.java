@@ -2,6 +2,7 @@ package dev.almanac.query.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.almanac.query.QueryException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,32 +20,6 @@ import java.util.function.Predicate;
 
 /** A client of the query API, for the SQL shell, benchmarks and tests. */
 public final class QueryClient {
-
-    /** An error answer of the API. */
-    public static final class ApiException extends RuntimeException {
-        private final int status;
-        private final int line;
-        private final int column;
-
-        ApiException(int status, String message, int line, int column) {
-            super(message);
-            this.status = status;
-            this.line = line;
-            this.column = column;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public int line() {
-            return line;
-        }
-
-        public int column() {
-            return column;
-        }
-    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -144,19 +119,20 @@ public final class QueryClient {
         return MAPPER.readTree(r.body());
     }
 
-    private static ApiException error(int status, String body) {
+    /** The server's {@link QueryException} as it answered it (status, message and where in the statement). */
+    private static QueryException error(int status, String body) {
         try {
             JsonNode n = MAPPER.readTree(body);
             if (n != null && n.has("error")) {
-                return new ApiException(status, n.get("error").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
+                return new QueryException(status, n.get("error").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
             }
             if (n != null && n.has("error_code") && n.has("message")) {
                 // ksqlDB's error shape, from /ksql and /query-stream
-                return new ApiException(status, n.get("message").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
+                return new QueryException(status, n.get("message").asText(), n.path("line").asInt(0), n.path("column").asInt(0));
             }
         } catch (IOException ignored) {
             // not JSON
         }
-        return new ApiException(status, "HTTP " + status + ": " + body, 0, 0);
+        return new QueryException(status, "HTTP " + status + ": " + body, 0, 0);
     }
 }

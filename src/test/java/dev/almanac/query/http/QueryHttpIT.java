@@ -1,5 +1,6 @@
 package dev.almanac.query.http;
 
+import dev.almanac.query.QueryException;
 import dev.almanac.runtime.QueryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,19 +70,12 @@ class QueryHttpIT {
         cluster = KafkaCluster.start(1);
         state = Files.createTempDirectory("query-http-it");
         config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("query-http-it").withTopicPrefix("qhit")
-                .withQueryApi(new QueryApiConfig(freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
-        topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
+                .withQueryApi(new QueryApiConfig(Fixtures.freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
+        topics = Fixtures.catalogue(config.topicPrefix());
         pipeline = new Pipeline(config, topics);
         node = QueryNode.start(pipeline);
         pipeline.start(Duration.ofSeconds(90));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        try (KafkaProducer<String, Region> regions = new KafkaProducer<>(p, topics.regions().keySerde().serializer(),
-                topics.regions().valueSerde().serializer())) {
-            for (Region r : RegionJson.parseAll(Files.readAllLines(Path.of("data/regions.jsonl")))) {
-                regions.send(new ProducerRecord<>(topics.regions().name(), r.getCode(), r)).get();
-            }
-        }
+        Fixtures.sendBundledRegions(cluster.bootstrapServers(), topics);
         try (RawProducer producer = new RawProducer(cluster.bootstrapServers())) {
             Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
             producer.flush();
@@ -92,22 +86,8 @@ class QueryHttpIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Fixtures.closeAll(node, pipeline, cluster);
         dev.almanac.broker.EmbeddedBroker.deleteTree(state);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static List<List<String>> rows(JsonNode answer) {
@@ -437,15 +417,15 @@ class QueryHttpIT {
 
     @Test
     void shouldAnswerErrorsAsJsonWithStatus() throws Exception {
-        QueryClient.ApiException bad = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT region FRM latest"));
+        QueryException bad = assertThrows(QueryException.class, () -> client.query("SELECT region FRM latest"));
         assertEquals(400, bad.status());
         assertEquals(1, bad.line());
-        QueryClient.ApiException unknown = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT * FROM nothing"));
+        QueryException unknown = assertThrows(QueryException.class, () -> client.query("SELECT * FROM nothing"));
         assertEquals(404, unknown.status());
         assertTrue(unknown.getMessage().contains("latest"), unknown.getMessage());
-        QueryClient.ApiException write = assertThrows(QueryClient.ApiException.class, () -> client.query("DELETE FROM latest"));
+        QueryException write = assertThrows(QueryException.class, () -> client.query("DELETE FROM latest"));
         assertEquals(403, write.status());
-        QueryClient.ApiException missing = assertThrows(QueryClient.ApiException.class, () -> client.query("SELECT * FROM revisions"));
+        QueryException missing = assertThrows(QueryException.class, () -> client.query("SELECT * FROM revisions"));
         assertEquals(400, missing.status());
         assertTrue(missing.getMessage().contains("key predicate"), missing.getMessage());
     }
@@ -471,10 +451,10 @@ class QueryHttpIT {
                 new QueryServer.Options(Optional.of("s3cret"), 2, Duration.ofSeconds(5))).start("127.0.0.1", 0);
         try {
             String url = "http://127.0.0.1:" + secured.port();
-            QueryClient.ApiException denied = assertThrows(QueryClient.ApiException.class,
+            QueryException denied = assertThrows(QueryException.class,
                     () -> new QueryClient(url, Optional.empty()).query("SELECT COUNT(*) FROM latest"));
             assertEquals(401, denied.status());
-            assertThrows(QueryClient.ApiException.class, () -> new QueryClient(url, Optional.of("wrong")).query("SELECT 1"));
+            assertThrows(QueryException.class, () -> new QueryClient(url, Optional.of("wrong")).query("SELECT 1"));
             JsonNode ok = new QueryClient(url, Optional.of("s3cret")).query("SELECT COUNT(*) AS n FROM latest");
             assertNotNull(ok.path("rows").get(0));
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),

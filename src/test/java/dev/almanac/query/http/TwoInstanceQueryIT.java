@@ -1,5 +1,6 @@
 package dev.almanac.query.http;
 
+import dev.almanac.query.QueryException;
 import dev.almanac.runtime.QueryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -97,7 +98,7 @@ class TwoInstanceQueryIT {
                 try {
                     JsonNode during = a.client().query("SELECT COUNT(*) AS n FROM latest");
                     assertEquals(latest.size(), during.path("rows").get(0).get(0).asInt(), during.toString());
-                } catch (QueryClient.ApiException e) {
+                } catch (QueryException e) {
                     assertEquals(503, e.status(), e.getMessage());
                 }
 
@@ -118,7 +119,7 @@ class TwoInstanceQueryIT {
     }
 
     private static Instance instance(KafkaCluster cluster, TopicCatalogue topics, Path state) throws Exception {
-        int port = QueryHttpIT.freePort();
+        int port = Fixtures.freePort();
         AlmanacConfig config = AlmanacConfig.defaults(cluster.bootstrapServers(), state).withApplicationId("q2i").withTopicPrefix("q2i")
                 .withStandbyReplicas(1)
                 .withQueryApi(new QueryApiConfig(port, "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));

@@ -1,0 +1,200 @@
+package dev.almanac.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.observation.ObservationJson;
+import dev.almanac.observation.Rejection;
+import dev.almanac.registry.EmbeddedSchemaRegistry;
+import dev.almanac.serde.HttpSchemaRegistryClient;
+import dev.almanac.testing.ChildAlmanac;
+import dev.almanac.testing.Fixtures;
+import dev.almanac.testing.KafkaCluster;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An external schema registry that goes away while Confluent-framed records arrive whose schema id the
+ * pipeline has not seen yet: the records wait (the task is retried, with a log line saying why) rather
+ * than being dead-lettered as undecodable, and once the registry is back on its address they are
+ * validated and land in the tables with nothing rejected (docs/reliability.md, scenario 4).
+ */
+class RegistryOutageIT {
+
+    private static final int RECORDS = 20;
+    private static final String OUTAGE_LINE = "schema registry unavailable";
+
+    @Test
+    @Timeout(240)
+    void shouldRetryFramedRecordsUntilTheRegistryIsBackInsteadOfDeadLetteringThem(@TempDir Path dir) throws Exception {
+        int port = Fixtures.freePort();
+        String registryUrl = "http://127.0.0.1:" + port;
+        TopicCatalogue topics = Fixtures.catalogue();
+        try (KafkaCluster cluster = KafkaCluster.startCombined()) {
+            EmbeddedSchemaRegistry registry = startRegistry(cluster, port);
+            try (ChildAlmanac run = ChildAlmanac.start(dir.resolve("home"), false, List.of("run",
+                    "--bootstrap-servers", cluster.bootstrapServers(), "--schema-registry-url", registryUrl,
+                    "--state-dir", dir.resolve("state").toString(), "--http-port", "0", "--status-interval", "1",
+                    // A replaced stream thread's member leaves the group after the session timeout: 10 s here, 45 s by default.
+                    "--streams-setting", "consumer.session.timeout.ms=10000"))) {
+                run.awaitLine(l -> l.startsWith("Pipeline running against"), Duration.ofSeconds(180));
+
+                // A writer's schema the pipeline has never used: registered while the registry is up, then the registry goes.
+                Schema evolved = withOptionalField(IndicatorObservation.getClassSchema(), "outage_note");
+                int id = new HttpSchemaRegistryClient(registryUrl).register(topics.rawObservations().name() + "-value", evolved);
+                List<byte[]> framed = framedObservations(evolved, id);
+                registry.close();
+                long outageStart = System.nanoTime();
+                send(cluster, topics.rawObservations().name(), framed);
+
+                // The decode fails on the registry, is logged as such, and retried: at least twice before the registry is back.
+                run.awaitLine(RegistryOutageIT::attemptLine, Duration.ofSeconds(60));
+                org.awaitility.Awaitility.await("a second retry").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> outageLines(run) >= 2);
+                assertTrue(run.process().isAlive(), run.tail());
+                assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters during the outage");
+                int linesDuringOutage = outageLines(run);
+                double outage = (System.nanoTime() - outageStart) / 1e9;
+
+                registry = startRegistry(cluster, port);
+                long back = System.nanoTime();
+                run.awaitLine(l -> l.startsWith("read " + RECORDS + ", accepted " + RECORDS + ", rejected 0"), Duration.ofSeconds(120));
+                double recovered = (System.nanoTime() - back) / 1e9;
+                System.out.printf("RegistryOutageIT: the child's retry lines:%n%s%n",
+                        String.join("\n", run.output().lines().filter(RegistryOutageIT::attemptLine).toList()));
+                // The counts store shows what the open transaction wrote; the topic shows it once committed.
+                org.awaitility.Awaitility.await("all valid observations committed").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> readCommitted(cluster, topics.validObservations().name()).size() == RECORDS);
+                assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters");
+                assertTrue(run.output().lines().noneMatch(l -> l.matches("read \\d+, accepted \\d+, rejected [1-9].*")), run.tail());
+                System.out.printf("RegistryOutageIT: %d framed records with an unseen schema id sent during a %.1f s registry outage "
+                        + "(%d attempts logged); all %d accepted %.1f s after the registry came back, 0 dead letters%n",
+                        RECORDS, outage, linesDuringOutage, RECORDS, recovered);
+            } finally {
+                registry.close();
+            }
+        }
+    }
+
+    private static EmbeddedSchemaRegistry startRegistry(KafkaCluster cluster, int port) {
+        return EmbeddedSchemaRegistry.start(cluster.clientConfig(), TopicCatalogue.SCHEMAS_TOPIC, "127.0.0.1", port,
+                EmbeddedSchemaRegistry.DEFAULT_TIMEOUT);
+    }
+
+    /** The pipeline's own log lines of an attempt (Kafka Streams adds the exception's stack trace, not counted). */
+    private static int outageLines(ChildAlmanac run) {
+        return (int) run.output().lines().filter(RegistryOutageIT::attemptLine).count();
+    }
+
+    private static boolean attemptLine(String line) {
+        return line.contains(" WARN ") && line.contains(OUTAGE_LINE);
+    }
+
+    /** {@code base} with one more optional string field (default null): a compatible writer's schema of its own id. */
+    private static Schema withOptionalField(Schema base, String name) throws Exception {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(base.toString());
+        ObjectNode field = ((ArrayNode) json.get("fields")).addObject();
+        field.put("name", name);
+        field.putArray("type").add("null").add("string");
+        field.putNull("default");
+        return new Schema.Parser().parse(json.toString());
+    }
+
+    /** The first {@link #RECORDS} valid bundled observations, written with {@code writer} and framed with {@code id}. */
+    private static List<byte[]> framedObservations(Schema writer, int id) throws Exception {
+        Schema base = IndicatorObservation.getClassSchema();
+        List<byte[]> out = new ArrayList<>();
+        for (String line : Fixtures.bundledObservations()) {
+            if (out.size() == RECORDS) {
+                break;
+            }
+            IndicatorObservation o;
+            try {
+                o = ObservationJson.parse(line);
+            } catch (Rejection.Exception e) {
+                continue;
+            }
+            // Through the generic model, so the fields carry Avro's plain types into the evolved record.
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(plain, null);
+            new SpecificDatumWriter<>(IndicatorObservation.class).write(o, enc);
+            enc.flush();
+            GenericRecord g = new GenericDatumReader<GenericRecord>(base).read(null, DecoderFactory.get().binaryDecoder(plain.toByteArray(), null));
+            GenericData.Record evolved = new GenericData.Record(writer);
+            base.getFields().forEach(f -> evolved.put(f.name(), g.get(f.name())));
+            evolved.put("outage_note", "written while the registry was down");
+            ByteArrayOutputStream framed = new ByteArrayOutputStream();
+            framed.write(0);
+            framed.write(ByteBuffer.allocate(4).putInt(id).array());
+            enc = EncoderFactory.get().binaryEncoder(framed, null);
+            new GenericDatumWriter<GenericRecord>(writer).write(evolved, enc);
+            enc.flush();
+            out.add(framed.toByteArray());
+        }
+        assertEquals(RECORDS, out.size());
+        return out;
+    }
+
+    private static void send(KafkaCluster cluster, String topic, List<byte[]> values) throws Exception {
+        Properties p = new Properties();
+        p.putAll(cluster.clientConfig());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, null, v)).get();
+            }
+        }
+    }
+
+    private static List<byte[]> readCommitted(KafkaCluster cluster, String topic) {
+        Properties p = new Properties();
+        p.putAll(cluster.clientConfig());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "reading " + topic + " took over 60 s");
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+}

@@ -149,19 +149,29 @@ public final class LatestHistory {
          * order; keys with no vintage by then are left out.
          */
         public void winners(byte[] prefix, long asOf, Consumer<IndicatorObservation> out) {
+            // Works on the key bytes (key fields, publication time) without parsing them into strings:
+            // a scan reads every vintage, but only each key's winner is decoded.
             try (KeyValueIterator<Bytes, byte[]> it = prefix == null || prefix.length == 0 ? store.all()
                     : store.prefixScan(Bytes.wrap(prefix), org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
-                Vintage best = null;
+                byte[] best = null;
+                int bestEnd = 0;
+                long bestPublished = 0;
                 byte[] bestValue = null;
                 while (it.hasNext()) {
                     KeyValue<Bytes, byte[]> entry = it.next();
-                    Vintage v = parse(entry.key.get());
-                    if (best != null && !v.sameKey(best)) {
+                    byte[] key = entry.key.get();
+                    int end = keyEnd(key);
+                    if (best != null && !Arrays.equals(key, 0, end, best, 0, bestEnd)) {
                         out.accept(decode(bestValue));
                         best = null;
                     }
-                    if (v.published() <= asOf && (best == null || v.beats(best.published(), best.id()))) {
-                        best = v;
+                    long published = published(key, end);
+                    if (published <= asOf && (best == null || published > bestPublished
+                            || (published == bestPublished && LatestProcessor.beats(published, text(key, end + 9, key.length),
+                                    bestPublished, text(best, bestEnd + 9, best.length))))) {
+                        best = key;
+                        bestEnd = end;
+                        bestPublished = published;
                         bestValue = entry.value;
                     }
                 }
@@ -227,11 +237,11 @@ public final class LatestHistory {
                 int countedEnd = 0;
                 while (it.hasNext()) {
                     byte[] key = it.next().key.get();
-                    int end = indexOf(key, indexOf(key, indexOf(key, 0) + 1) + 1);
+                    int end = keyEnd(key);
                     if (counted != null && Arrays.equals(key, 0, end, counted, 0, countedEnd)) {
                         continue; // this key was counted already
                     }
-                    long published = ByteBuffer.wrap(key, end + 1, 8).getLong() ^ Long.MIN_VALUE;
+                    long published = published(key, end);
                     if (published <= asOf) {
                         n++;
                         counted = key;
@@ -354,6 +364,16 @@ public final class LatestHistory {
             b.put(p);
         }
         return b.array();
+    }
+
+    /** The offset of the zero byte that ends an entry key's third field (its period). */
+    private static int keyEnd(byte[] key) {
+        return indexOf(key, indexOf(key, indexOf(key, 0) + 1) + 1);
+    }
+
+    /** An entry key's publication time; {@code end} is its {@link #keyEnd}. */
+    private static long published(byte[] key, int end) {
+        return ByteBuffer.wrap(key, end + 1, 8).getLong() ^ Long.MIN_VALUE;
     }
 
     private static int indexOf(byte[] key, int from) {

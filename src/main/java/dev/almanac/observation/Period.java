@@ -46,11 +46,33 @@ public record Period(String text, Frequency frequency, LocalDate start, LocalDat
                 "period '" + raw + "' is not one of 2025, 2025-Q3, 2025-H1, 2025-11, 2025-Q1..Q3, 2025-01..11, 2021..2025, asof:2025-12-31, asof:2025-12"));
     }
 
+    /**
+     * Parsed periods by text. The stream processors parse the period of every record, often twice, and
+     * a data set has few distinct periods (years × frequencies), while the regular expressions cost a
+     * few percent of a stream thread's time. Emptied when it grows past {@link #CACHE_LIMIT}, so that
+     * garbage input cannot grow it without bound.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<Period>> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 10_000;
+
     /** Parses a period, or empty when the text is outside the grammar or names an impossible date. */
     public static Optional<Period> tryParse(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
+        Optional<Period> known = CACHE.get(raw);
+        if (known != null) {
+            return known;
+        }
+        Optional<Period> parsed = parseText(raw);
+        if (CACHE.size() >= CACHE_LIMIT) {
+            CACHE.clear();
+        }
+        CACHE.put(raw, parsed);
+        return parsed;
+    }
+
+    private static Optional<Period> parseText(String raw) {
         String s = raw.trim();
         try {
             Matcher m;

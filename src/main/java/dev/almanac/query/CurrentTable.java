@@ -97,6 +97,21 @@ final class CurrentTable extends ObservationTable {
             }
             return rows;
         }
+        if (request.asOf() == null && request.countOnly()) {
+            // Only how many: the entries are counted, not turned into rows.
+            long n = 0;
+            if (request.fullScan()) {
+                n += count(store.all(), ctx);
+            }
+            for (List<String> p : request.prefixes()) {
+                if (p.size() >= 3) {
+                    n += store.get(new SeriesKey(p.get(0), p.get(1), p.get(2))) == null ? 0 : 1;
+                } else {
+                    n += count(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), ctx);
+                }
+            }
+            return ReadRequest.counted(n);
+        }
         if (request.asOf() == null) {
             if (request.fullScan()) {
                 LatestTable.drain(store.all(), rows, ctx);
@@ -154,6 +169,20 @@ final class CurrentTable extends ObservationTable {
         return p.size() == 1
                 ? StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), "", ""), 2)
                 : StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), p.get(1), ""), 1);
+    }
+
+    private static long count(KeyValueIterator<SeriesKey, IndicatorObservation> it, QueryContext ctx) {
+        long n = 0;
+        try (it) {
+            while (it.hasNext()) {
+                if ((n & 1023) == 0) {
+                    ctx.check();
+                }
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void keys(KeyValueIterator<SeriesKey, IndicatorObservation> it, List<SeriesKey> out) {

@@ -60,6 +60,9 @@ final class LatestTable extends ObservationTable {
         QueryContext ctx = QueryContext.current();
         long asOf = request.asOf() == null ? Long.MAX_VALUE : request.asOf();
         LatestHistory.Reader history = history(stores, partition, allowStandby);
+        if (request.countOnly()) {
+            return ReadRequest.counted(count(history, request, asOf, ctx));
+        }
         Consumer<IndicatorObservation> add = o -> {
             if ((rows.size() & 1023) == 0) {
                 ctx.check();
@@ -86,6 +89,26 @@ final class LatestTable extends ObservationTable {
             }
         }
         return rows;
+    }
+
+    /** How many rows {@link #readPartition} would read, from the history's keys alone (no observation decoded). */
+    private static long count(LatestHistory.Reader history, ReadRequest request, long asOf, QueryContext ctx) {
+        long n = 0;
+        if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
+            for (String region : request.indexPrefixes()) {
+                ctx.check();
+                n += history.regionCount(region, asOf);
+            }
+            return n;
+        }
+        if (request.fullScan()) {
+            n += history.count(null, asOf);
+        }
+        for (List<String> p : request.prefixes()) {
+            ctx.check();
+            n += history.count(p.size() >= 3 ? LatestHistory.keyPrefix(p.get(0), p.get(1), p.get(2)) : prefix(p), asOf);
+        }
+        return n;
     }
 
     /** The history store of one partition, decoded as the valid topic is. */

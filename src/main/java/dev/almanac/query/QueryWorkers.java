@@ -31,6 +31,8 @@ final class QueryWorkers implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "almanac-sql-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Below the stream threads where the JVM maps priorities to the OS (see QueryServer.configure).
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
     }

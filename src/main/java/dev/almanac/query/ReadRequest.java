@@ -14,8 +14,17 @@ import java.util.Objects;
  * @param prefixes leading key column values, each list 1..key length long (empty when fullScan)
  * @param indexPrefixes region-index string prefixes narrowing a full scan; empty for none
  * @param asOf as-of time in epoch millis, or null for the live table
+ * @param countOnly only the number of rows is wanted: a table may answer with {@link #counted} rows,
+ *     which stand for rows without holding their values (see {@link TableDef#readPartition})
  */
-public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf) {
+public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf, boolean countOnly) {
+
+    /** What a table answers a count-only request with, once per row, instead of the row's values. */
+    static final Object[] COUNTED = new Object[0];
+
+    public ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf) {
+        this(fullScan, prefixes, indexPrefixes, asOf, false);
+    }
 
     public ReadRequest {
         prefixes = List.copyOf(prefixes);
@@ -50,7 +59,17 @@ public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<St
 
     /** The same request restricted to other prefixes (for one partition). */
     ReadRequest withPrefixes(List<List<String>> subset) {
-        return new ReadRequest(false, subset, List.of(), asOf);
+        return new ReadRequest(false, subset, List.of(), asOf, countOnly);
+    }
+
+    /** The same request, for the number of rows only. */
+    ReadRequest counting() {
+        return new ReadRequest(fullScan, prefixes, indexPrefixes, asOf, true);
+    }
+
+    /** {@code n} rows that stand for rows of a count-only request. */
+    static List<Object[]> counted(long n) {
+        return java.util.Collections.nCopies(Math.toIntExact(n), COUNTED);
     }
 
     /** The shortest prefix length asked for; 0 for a full scan. */

@@ -83,7 +83,9 @@ public interface TableDef {
     }
 
     /**
-     * Reads one local partition.
+     * Reads one local partition. For a {@link ReadRequest#countOnly()} request a table may answer with
+     * {@link ReadRequest#counted} rows (exactly the rows it would read, without their values) when its
+     * {@link #merge} does not combine rows; otherwise it reads the rows as usual.
      *
      * @param allowStandby whether a standby replica may answer
      */

@@ -92,7 +92,40 @@ class StatementCacheTest {
             "SELECT vintage, value, previous_value, change, superseded FROM revisions "
                     + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ' AND period = 'asof:2025-12-31'",
             "SELECT * FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = 'no such period'",
-            "SELECT id FROM latest WHERE indicator = 'it''s' AND region = 'CN-BJ' AND period = '2025'");
+            "SELECT id FROM latest WHERE indicator = 'it''s' AND region = 'CN-BJ' AND period = '2025'",
+            // prefixes, whole tables, LIMIT and AS OF
+            "SELECT value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ'",
+            "SELECT * FROM latest WHERE indicator = 'gdp' LIMIT 7",
+            "SELECT region, period FROM latest WHERE region = 'CN-BJ' AND indicator = 'registered_llm_count' LIMIT 2",
+            "SELECT * FROM current WHERE indicator = 'gdp'",
+            "SELECT * FROM current LIMIT 1000",
+            "SELECT * FROM rejected_summary",
+            "SELECT * FROM regions",
+            "SELECT value FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-01-01 00:00:00' "
+                    + "WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'",
+            "SELECT period, value FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00' "
+                    + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
+            "SELECT * FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00' WHERE indicator = 'registered_llm_count'",
+            "SELECT * FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '2026-02-01 00:00:00' LIMIT 50",
+            // COUNT(*) without decoding (latest, current) or over the rows (other tables)
+            "SELECT COUNT(*) FROM latest",
+            "select count(*) from LATEST where INDICATOR = 'gdp'",
+            "SELECT COUNT(*) FROM latest WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
+            "SELECT COUNT(*) FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'",
+            "SELECT COUNT(*) FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = 'no such period'",
+            "SELECT COUNT(*) FROM latest WHERE indicator = 'no such indicator'",
+            "SELECT COUNT(*) FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'",
+            "SELECT COUNT(*) FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00' WHERE indicator = 'registered_llm_count'",
+            "SELECT COUNT(*) FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '1990-01-01 00:00:00'",
+            "SELECT COUNT(*) FROM current",
+            "SELECT COUNT(*) FROM current WHERE indicator = 'gdp'",
+            "SELECT COUNT(*) FROM current WHERE indicator = 'gdp' AND region = 'CN-BJ' AND frequency = 'A'",
+            "SELECT COUNT(*) FROM current WHERE indicator = 'gdp' AND region = 'CN-BJ' AND frequency = 'M'",
+            "SELECT COUNT(*) FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'",
+            "SELECT COUNT(*) FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00' WHERE indicator = 'registered_llm_count'",
+            "SELECT COUNT(*) FROM rejected_summary",
+            "SELECT COUNT(*) FROM regions",
+            "SELECT COUNT(*) FROM revisions WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ' AND period = 'asof:2025-12-31'");
 
     @Test
     void shouldAnswerKeyLookupsOnTheFastPathExactlyAsThroughCalcite() {
@@ -111,16 +144,44 @@ class StatementCacheTest {
     }
 
     @Test
+    void shouldCountWithoutDecodingWhatAFullReadOfTheSameRowsGives() {
+        // Counts against the rows a select of the same table, time and key prefix returns (both fast and through Calcite).
+        for (String from : List.of("latest", "latest WHERE indicator = 'gdp'", "latest WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
+                "latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'",
+                "latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-02-01 00:00:00' WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
+                "current", "current WHERE indicator = 'gdp'", "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'")) {
+            long rows = data.engine.query("SELECT indicator FROM " + from).rows().size();
+            assertTrue(rows > 0, from);
+            assertEquals(List.of(List.of(rows)), data.engine.query("SELECT COUNT(*) FROM " + from).rows(), from);
+            assertEquals(List.of(List.of(rows)), data.engine.query("SELECT COUNT(*) FROM " + from + " -- through Calcite").rows(), from);
+        }
+        long now = (Long) data.engine.query("SELECT COUNT(*) FROM latest").rows().get(0).get(0);
+        long then = (Long) data.engine.query("SELECT COUNT(*) FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'").rows().get(0).get(0);
+        assertTrue(then < now, then + " rows then, " + now + " now");
+        assertEquals(List.of(List.of(0L)), data.engine.query("SELECT COUNT(*) FROM latest WHERE indicator = 'no such indicator'").rows());
+    }
+
+    @Test
     void shouldLeaveOtherShapesToTheGeneralPath() {
         long fast = data.engine.keyLookups.get();
         for (String sql : List.of(
                 "SELECT value AS v FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'",
-                "SELECT value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ'",
+                "SELECT value FROM latest WHERE region = 'CN-BJ'",
+                "SELECT value FROM latest WHERE indicator = 'gdp' AND period = '2025'",
+                "SELECT value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' ORDER BY period",
+                "SELECT value FROM latest WHERE indicator = 'gdp' LIMIT 5 OFFSET 2",
+                "SELECT value FROM latest WHERE indicator = 'gdp' LIMIT 1.5",
+                "SELECT value FROM latest WHERE indicator = 'gdp' LIMIT 0",
+                "SELECT COUNT(*) AS n FROM latest",
+                "SELECT COUNT(*) FROM latest WHERE period = '2025'",
+                "SELECT COUNT(*) FROM latest LIMIT 1",
+                "SELECT COUNT(indicator) FROM latest",
+                "SELECT * FROM regions WHERE code = 'CN'",
+                "SELECT value FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-01-01' WHERE indicator = 'gdp'",
+                "SELECT value FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-01-01 00:00:00.5' WHERE indicator = 'gdp'",
                 "SELECT value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025' AND value > 1",
                 "SELECT value FROM latest WHERE indicator = 'gdp' OR region = 'CN-BJ' AND period = '2025'",
-                "SELECT value, value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'",
-                "SELECT value FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-01-01 00:00:00' "
-                        + "WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'")) {
+                "SELECT value, value FROM latest WHERE indicator = 'gdp' AND region = 'CN-BJ' AND period = '2025'")) {
             data.engine.query(sql);
         }
         assertEquals(fast, data.engine.keyLookups.get());

@@ -112,6 +112,11 @@ final class QueryBenchCommand implements Callable<Integer> {
                 List<String> scanQueries = seriesScans(client);
                 out.printf("Query mix: %,d distinct key lookups, %,d series with at least 100 periods; %d clients%n",
                         keyQueries.size(), scanQueries.size(), clients);
+                // The sizes the scan and count phases work on: the targets for scans are for tables of up to 1,000 rows.
+                long currentRows = count(client, "current");
+                long latestRows = count(client, "latest");
+                out.printf("Tables after the preload: current %,d rows, latest %,d rows (its history holds every vintage)%n",
+                        currentRows, latestRows);
                 out.flush();
                 Workload keys = Workload.sql(keyQueries, 1);
                 Workload scans = Workload.sql(scanQueries, 100);
@@ -124,7 +129,8 @@ final class QueryBenchCommand implements Callable<Integer> {
                 phases.add(idle("key lookups, current", node.url(), Workload.sql(currentQueries, 1), out));
                 phases.add(idle("as-of key lookups, latest", node.url(), Workload.sql(asOfQueries, 1), out));
                 phases.add(idle("100-row prefix queries", node.url(), scans, out));
-                phases.add(idle("SELECT COUNT(*) FROM current", node.url(), Workload.sql(List.of("SELECT COUNT(*) FROM current"), 1), out));
+                phases.add(idle(String.format("COUNT(*) FROM current (%,d rows)", currentRows), node.url(),
+                        Workload.sql(List.of("SELECT COUNT(*) FROM current"), 1), out));
                 phases.add(idle("GET /tables", node.url(), new Workload(i -> null, -1), out));
             }
             double baseline = (phases.get(0).ingestRate() + phases.get(3).ingestRate()) / 2;
@@ -206,6 +212,10 @@ final class QueryBenchCommand implements Callable<Integer> {
             throw new IllegalStateException("no " + table + " keys to look up after the preload");
         }
         return out;
+    }
+
+    private static long count(QueryClient client, String table) throws Exception {
+        return client.query("SELECT COUNT(*) FROM " + table).path("rows").path(0).path(0).asLong();
     }
 
     private static List<String> seriesScans(QueryClient client) throws Exception {

@@ -109,6 +109,13 @@ public final class QueryServer implements AutoCloseable {
     public static void configure(JavalinConfig c, String host, int port) {
         c.showJavalinBanner = false;
         c.http.disableCompression();
+        // Javalin's default pool (250 threads, 8 idle, JettyServerThreadPool), at the lowest Java priority: where
+        // the JVM maps priorities to the OS (-XX:ThreadPriorityPolicy=1, opt-in, see docs/queries.md), requests
+        // yield the cores to the stream threads, so that a query load slows queries rather than the pipeline.
+        org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 60_000);
+        pool.setName("JettyServerThreadPool");
+        pool.setThreadsPriority(Thread.MIN_PRIORITY);
+        c.jetty.threadPool = pool;
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
             connector.setHost(host);

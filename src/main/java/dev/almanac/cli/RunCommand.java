@@ -47,10 +47,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AlmanacConfig config = kafka.config(kafka.resolveBootstrap()).withQueryApi(queryApi.config());
-        // Closed in reverse order (query API, pipeline, registry), then the stop hook is released: see GracefulStop.
         if (kafkaWait < 0) {
             throw new UserException("--kafka-wait must be 0 (forever) or more seconds", Main.USAGE);
         }
+        // Closed in reverse order (query API, pipeline, registry), then the stop hook is released: see GracefulStop.
         try (GracefulStop stop = GracefulStop.install()) {
             try {
                 KafkaWait.await(config.kafka(), Duration.ofSeconds(kafkaWait), line -> {
@@ -60,9 +60,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 throw new UserException(e.getMessage());
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
-                if (!stop.requested()) {
-                    throw e;
-                }
+                stop.rethrowUnlessRequested(e);
                 return 0; // a stop signal while waiting for Kafka: nothing has started yet
             }
             try (dev.almanac.ops.OpsMetrics metrics = new dev.almanac.ops.OpsMetrics();

@@ -300,19 +300,7 @@ class BadInputFuzzIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = consumer("read_committed")) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "reading " + topic + " took over 60 s");
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return Fixtures.readCommitted(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()), topic, Duration.ofSeconds(60));
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String isolation) {

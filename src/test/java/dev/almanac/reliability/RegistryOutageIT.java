@@ -14,6 +14,7 @@ import dev.almanac.registry.EmbeddedSchemaRegistry;
 import dev.almanac.serde.HttpSchemaRegistryClient;
 import dev.almanac.testing.ChildAlmanac;
 import dev.almanac.testing.Fixtures;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.almanac.testing.KafkaCluster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -32,13 +32,9 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -179,22 +175,6 @@ class RegistryOutageIT {
     }
 
     private static List<byte[]> readCommitted(KafkaCluster cluster, String topic) {
-        Properties p = new Properties();
-        p.putAll(cluster.clientConfig());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "reading " + topic + " took over 60 s");
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
+        return Fixtures.readCommitted(cluster.clientConfig(), topic, Duration.ofSeconds(60)).stream().map(ConsumerRecord::value).toList();
     }
 }

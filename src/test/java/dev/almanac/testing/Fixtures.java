@@ -7,7 +7,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Shared test data: the bundled dataset and catalogues. */
 public final class Fixtures {
@@ -114,5 +123,36 @@ public final class Fixtures {
         java.util.Map<String, String> rows = new java.util.TreeMap<>();
         winners.forEach((k, v) -> rows.put(k.toString(), v.toString()));
         return rows;
+    }
+
+    /**
+     * Every record of {@code topic} as a read_committed consumer sees it (aborted transactions left out),
+     * up to the end each partition had when called: what a subscriber of the topic would be given.
+     *
+     * @param clientConfig at least {@code bootstrap.servers}
+     * @throws AssertionError when the end is not reached within {@code limit}
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(Map<String, Object> clientConfig, String topic, Duration limit) {
+        Properties p = new Properties();
+        p.putAll(clientConfig);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Dead-letter topics hold oversized garbage on purpose.
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end within " + limit.toSeconds() + " s");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 }

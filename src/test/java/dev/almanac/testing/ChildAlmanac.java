@@ -39,12 +39,35 @@ public final class ChildAlmanac implements AutoCloseable {
      *
      * @param ownGroup make the child the leader of a new process group (and session)
      */
+    /** Whether this machine's env(1) can reset a signal to its default (GNU coreutils 8.31 and later). */
+    private static final boolean RESETS_SIGNALS = envResetsSignals();
+
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static ChildAlmanac start(Path home, boolean ownGroup, List<String> args) throws IOException {
         Files.createDirectories(home);
         List<String> cmd = new ArrayList<>();
         if (ownGroup) {
             // setsid execs in place when the caller is not a group leader (a JVM's child never is): same pid.
             cmd.add("setsid");
+        }
+        if (RESETS_SIGNALS) {
+            // A background job of a non-interactive shell (a CI script run with '&', nohup) starts with SIGINT
+            // ignored, every process below inherits that, and a JVM that starts with SIGINT ignored never
+            // handles it: the Ctrl-C tests would then test the harness. env execs in place: same pid.
+            cmd.add("env");
+            cmd.add("--default-signal=INT");
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");

@@ -3,7 +3,6 @@ package dev.almanac.query;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -51,7 +50,7 @@ final class ResultRows {
         switch (type) {
             case "TIMESTAMP": {
                 Timestamp t = rs.getTimestamp(i, UTC.get());
-                return t == null ? null : Instant.ofEpochMilli(t.getTime()).toString();
+                return t == null ? null : IsoInstants.format(t.getTime());
             }
             case "DATE": {
                 java.sql.Date d = rs.getDate(i, UTC.get());

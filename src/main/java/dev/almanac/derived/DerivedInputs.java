@@ -6,16 +6,21 @@ import dev.almanac.avro.Region;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import org.apache.kafka.common.utils.Bytes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The inputs derived tables share, each created once on first use (a topic can be the source of only one
- * node): the latest table, the region hierarchy and the stream of every valid observation.
+ * node): the latest table and the region hierarchy; and the steps that add nodes to the built topology.
  */
 public final class DerivedInputs {
 
@@ -28,7 +33,8 @@ public final class DerivedInputs {
     private final TopicCatalogue topics;
     private KTable<ObservationKey, IndicatorObservation> latest;
     private KTable<String, Region> regions;
-    private KStream<ObservationKey, IndicatorObservation> valid;
+    private final List<Consumer<Topology>> atBuild = new ArrayList<>();
+    private final Set<String> claimed = new HashSet<>();
 
     DerivedInputs(StreamsBuilder builder, TopicCatalogue topics) {
         this.builder = builder;
@@ -66,14 +72,19 @@ public final class DerivedInputs {
     }
 
     /**
-     * Every valid observation, every vintage, from {@code <prefix>.observations.valid}. That topic is
-     * partitioned by (indicator, region), so per-series state needs no repartition.
+     * Runs {@code step} on the built topology: for nodes the DSL cannot express (a store whose changelog is
+     * an input topic, {@code Topology#addReadOnlyStateStore}). Steps run in the order they were added.
      */
-    public KStream<ObservationKey, IndicatorObservation> valid() {
-        if (valid == null) {
-            Topic<ObservationKey, IndicatorObservation> t = topics.validObservations();
-            valid = builder.stream(t.name(), Consumed.with(t.keySerde(), t.valueSerde()).withName("derived-valid-source"));
-        }
-        return valid;
+    public void atBuild(Consumer<Topology> step) {
+        atBuild.add(step);
+    }
+
+    /** True the first time {@code resource} is claimed: for nodes that several tables share but only one may add. */
+    public boolean claim(String resource) {
+        return claimed.add(resource);
+    }
+
+    void finish(Topology topology) {
+        atBuild.forEach(step -> step.accept(topology));
     }
 }

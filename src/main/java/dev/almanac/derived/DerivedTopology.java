@@ -21,13 +21,6 @@ public final class DerivedTopology {
     private DerivedTopology() {
     }
 
-    /** Adds every table of {@code definitions} to {@code builder}. */
-    public static void addTo(StreamsBuilder builder, TopicCatalogue topics, DerivedDefinitions definitions) {
-        DerivedInputs inputs = new DerivedInputs(builder, topics);
-        for (DerivedTable<?> table : DerivedKinds.tables(definitions)) {
-            table.addTo(inputs);
-        }
-    }
 
     /**
      * The derived tables as a topology of their own. {@code streamsProperties} are those the application
@@ -35,8 +28,13 @@ public final class DerivedTopology {
      */
     public static Topology build(TopicCatalogue topics, DerivedDefinitions definitions, Properties streamsProperties) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, topics, definitions);
-        return builder.build(streamsProperties);
+        DerivedInputs inputs = new DerivedInputs(builder, topics);
+        for (DerivedTable<?> table : DerivedKinds.tables(definitions)) {
+            table.addTo(inputs);
+        }
+        Topology topology = builder.build(streamsProperties);
+        inputs.finish(topology);
+        return topology;
     }
 
     /** Properties that make building fail on any auto-named internal resource, as the application runs. */

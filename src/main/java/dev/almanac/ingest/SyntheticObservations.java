@@ -12,6 +12,12 @@ import java.util.SplittableRandom;
  * indicators over a district → city → country hierarchy, annual and quarterly periods, and several
  * vintages per period (revisions), published in an order that is not chronological. Clearly marked
  * synthetic in {@code source}.
+ *
+ * <p>Values behave like statistics: each series has its own level and grows about 2 % a year, a quarter
+ * (month) holds about a quarter (twelfth) of its year, and vintages of a period differ by revisions of at
+ * most ±0.4 %. One value in a hundred is off by a factor of ten, as a unit slip would be, so the conflicts
+ * table has real findings to report. (Values drawn uniformly between 10^8 and 10^12 would make nearly every
+ * pair of vintages a conflict and every pair of periods a jump: no publisher's data looks like that.)
  */
 public final class SyntheticObservations implements Iterator<String> {
 
@@ -118,13 +124,35 @@ public final class SyntheticObservations implements Iterator<String> {
         return line(n, i, region, period, published);
     }
 
+    /** A plausible value of indicator {@code i} for {@code region} and {@code period} (see the class comment). */
+    private long value(int i, String region, String period) {
+        boolean count = UNITS[i].equals("count");
+        // The series' level: a fixed function of the series, between 1 and 100 times the indicator's scale.
+        double level = (count ? 100 : 1e9) * (1 + 99 * (((region.hashCode() * 31L + i) * 0x9E3779B97F4A7C15L >>> 40) / (double) (1L << 24)));
+        int year = Integer.parseInt(period.substring(0, 4));
+        double share = 1;
+        double within = 0;
+        if (period.length() > 4 && period.charAt(5) == 'Q') {
+            share = 0.25;
+            within = (period.charAt(6) - '1') / 4.0;
+        } else if (period.length() > 4) {
+            share = 1 / 12.0;
+            within = (Integer.parseInt(period.substring(5, 7)) - 1) / 12.0;
+        }
+        double v = level * Math.pow(1.02, year - 2000 + within) * share * (1 + random.nextDouble(-0.004, 0.004));
+        if (random.nextInt(100) == 0) {
+            v *= 10;
+        }
+        return Math.max(1, Math.round(v));
+    }
+
     private String line(long n, int i, String region, String period, LocalDate published) {
         ObjectNode o = mapper.createObjectNode();
         o.put("id", "syn-" + n);
         o.put("indicator", INDICATORS[i]);
         o.put("region", region);
         o.put("period", period);
-        o.put("value", UNITS[i].equals("count") ? random.nextInt(1, 10_000) : Math.round(random.nextDouble(1e8, 1e12)));
+        o.put("value", value(i, region, period));
         o.put("unit", UNITS[i]);
         o.put("qualifier", random.nextInt(10) == 0 ? "estimate" : "exact");
         o.put("published", published.toString());

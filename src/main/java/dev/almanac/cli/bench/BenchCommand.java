@@ -146,6 +146,15 @@ public final class BenchCommand implements Callable<Integer> {
             out.print(threads.render());
             out.println("(stream-thread time ratios sampled every " + StageMetrics.SAMPLE.toMillis() + " ms and averaged over the stage;"
                     + " RocksDB figures at the end of the stage; state on disk: the stage's whole state directory)");
+            out.println();
+            TextTable writes = new TextTable(List.of("stage / application", "topic written", "records", "per input record"));
+            topicRows(writes, "foundation", foundationFigures);
+            if (fullFigures != null) {
+                topicRows(writes, "full pipeline", fullFigures);
+            }
+            out.print(writes.render());
+            out.println("(records sent per topic by each application's producers, from producer-topic-metrics record-send-total;"
+                    + " -changelog topics are state stores' changelogs, -repartition and -topic ones Kafka Streams' internal topics)");
             out.flush();
             return 0;
         }
@@ -197,6 +206,16 @@ public final class BenchCommand implements Callable<Integer> {
             row.add(String.format("%.1f", a.blockCacheBytes() / 1e6));
             row.add(app.getKey().equals(f.apps().keySet().iterator().next()) ? String.format("%.1f", f.stateBytes() / 1e6) : "");
             table.add(row);
+        }
+    }
+
+    private static void topicRows(TextTable table, String stage, StageMetrics.Result f) {
+        for (Map.Entry<String, StageMetrics.AppFigures> app : f.apps().entrySet()) {
+            app.getValue().sentByTopic().entrySet().stream()
+                    .filter(t -> t.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(t -> table.add(List.of(stage + " / " + app.getKey(), t.getKey(), String.format("%,d", t.getValue()),
+                            String.format("%.3f", (double) t.getValue() / f.inputRecords()))));
         }
     }
 

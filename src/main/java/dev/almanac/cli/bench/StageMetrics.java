@@ -26,7 +26,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *       {@code punctuate-ratio}), sampled every {@link #SAMPLE} and averaged over the stage;</li>
  *   <li>records written to Kafka per input record: the sum of the streams producers'
  *       {@code record-send-total} (outputs, changelogs, repartition topics), and their
- *       {@code record-retry-total} and {@code record-error-total};</li>
+ *       {@code record-retry-total} and {@code record-error-total}, and the sends per topic
+ *       ({@code producer-topic-metrics}), which name the table or store that costs the writes;</li>
  *   <li>CPU: the stream threads' CPU time (ThreadMXBean) and the embedded broker's (a child process),
  *       per input record, which the load of other processes on the machine inflates far less than
  *       wall-clock rates;</li>
@@ -105,9 +106,12 @@ final class StageMetrics implements AutoCloseable {
             double memtables = 0;
             double blockCache = 0;
             java.util.Set<String> rocksdbStores = new java.util.HashSet<>();
+            Map<String, Long> byTopic = new java.util.TreeMap<>();
             for (Map.Entry<MetricName, ? extends Metric> m : app.getValue().metrics().entrySet()) {
                 MetricName name = m.getKey();
-                if ("producer-metrics".equals(name.group())) {
+                if ("producer-topic-metrics".equals(name.group()) && "record-send-total".equals(name.name())) {
+                    byTopic.merge(name.tags().getOrDefault("topic", "?"), (long) value(m.getValue()), Long::sum);
+                } else if ("producer-metrics".equals(name.group())) {
                     switch (name.name()) {
                         case "record-send-total" -> sent += value(m.getValue());
                         case "record-retry-total" -> retries += value(m.getValue());
@@ -134,7 +138,7 @@ final class StageMetrics implements AutoCloseable {
                 averages.put(r, acc == null || acc[1] == 0 ? Double.NaN : acc[0] / acc[1]);
             }
             perApp.put(app.getKey(), new AppFigures(averages, (long) sent, (long) retries, (long) errors,
-                    rocksdbStores.size(), (long) memtables, (long) blockCache));
+                    rocksdbStores.size(), (long) memtables, (long) blockCache, byTopic));
         }
         long streamCpu = 0;
         for (Map.Entry<Long, Long> t : threadCpu.entrySet()) {
@@ -187,7 +191,7 @@ final class StageMetrics implements AutoCloseable {
 
     /** One application's figures over a stage. */
     record AppFigures(Map<String, Double> ratios, long recordsSent, long retries, long errors,
-                      int rocksdbStores, long memtableBytes, long blockCacheBytes) {
+                      int rocksdbStores, long memtableBytes, long blockCacheBytes, Map<String, Long> sentByTopic) {
     }
 
     /**

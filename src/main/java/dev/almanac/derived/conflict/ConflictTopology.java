@@ -2,23 +2,35 @@ package dev.almanac.derived.conflict;
 
 import dev.almanac.avro.Conflict;
 import dev.almanac.avro.ConflictKey;
-import dev.almanac.avro.ConflictState;
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
 import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.kafka.SourceTopicStoreSupplier;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Conflicts and suspicious jumps, from every valid observation (not only the latest winners):
  * <pre>
- * observations.valid ─▶ detect (per-series state) ─▶ &lt;prefix&gt;.&lt;name&gt; (+ &lt;name&gt;-store)
+ * observations.valid ─▶ conflict-vintages (vintages store, changelog: the valid topic) ─▶ detect ─▶ &lt;prefix&gt;.&lt;name&gt; (+ &lt;name&gt;-store)
  * </pre>
+ * The vintages store and its writer are shared by every conflicts table; each table adds its detector,
+ * its findings store and its sink.
  */
 public final class ConflictTopology {
+
+    /** Every valid observation by series and period order ({@link ConflictVintages}); shared by the conflicts tables. */
+    public static final String VINTAGES_STORE = "conflict-vintages-store";
+    static final String VALID_SOURCE = "derived-valid-source";
+    static final String VINTAGES_WRITER = "conflict-vintages";
 
     private ConflictTopology() {
     }
@@ -33,26 +45,37 @@ public final class ConflictTopology {
         return def.name() + "-store";
     }
 
-    /**
-     * Per-period state: (indicator, region, frequency, period) → that period's vintages and the findings
-     * it owns, keyed so that a series' periods sort in period order (see {@link ConflictProcessor}).
-     */
-    static String periodsStore(TableDefinition.Conflicts def) {
-        return def.name() + "-periods-store";
-    }
-
     public static void addTo(DerivedInputs sources, TableDefinition.Conflicts def) {
         TopicCatalogue topics = sources.topics();
+        Topic<ObservationKey, IndicatorObservation> valid = topics.validObservations();
         Topic<ConflictKey, Conflict> out = topic(topics, def);
-        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(periodsStore(def)),
-                Serdes.String(), topics.serdes().specific(ConflictState.class, false)).withCachingEnabled());
-        // Cached: the detector reads a finding back before every write (to forward only changes), and a
-        // period's findings are rewritten on each of its arrivals; the cache answers those reads and merges the
-        // writes to one changelog record per finding and commit.
-        sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
-                out.keySerde(), out.valueSerde()).withCachingEnabled());
-        sources.valid()
-                .process(() -> new ConflictProcessor(def), Named.as(def.name() + "-detect"), periodsStore(def), store(def))
-                .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(def.name() + "-sink"));
+        boolean first = sources.claim(VINTAGES_STORE);
+        sources.atBuild(topology -> {
+            if (first) {
+                addVintages(topology, valid);
+            }
+            String detect = def.name() + "-detect";
+            Deserializer<IndicatorObservation> values = valid.valueSerde().deserializer();
+            topology.addProcessor(detect, () -> new ConflictProcessor(def, VINTAGES_STORE, valid.name(), values), VINTAGES_WRITER);
+            // Cached: the detector reads a finding back before every write (to forward only changes); the cache
+            // answers those reads and merges the writes to one changelog record per finding and commit.
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
+                    out.keySerde(), out.valueSerde()).withCachingEnabled(), detect);
+            topology.connectProcessorAndStateStores(detect, VINTAGES_STORE);
+            topology.addSink(def.name() + "-sink", out.name(), out.keySerde().serializer(), out.valueSerde().serializer(), detect);
+        });
+    }
+
+    private static void addVintages(Topology topology, Topic<ObservationKey, IndicatorObservation> valid) {
+        Deserializer<IndicatorObservation> values = valid.valueSerde().deserializer();
+        SourceTopicStoreSupplier store = new SourceTopicStoreSupplier(VINTAGES_STORE,
+                r -> ConflictVintages.entryKey(values.deserialize(r.topic(), r.value())));
+        // The writer forwards each change to the detectors added as its children; the API types a read-only
+        // store's processor as forwarding nothing, and the raw cast only widens that.
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ProcessorSupplier<byte[], byte[], Void, Void> writer =
+                () -> (Processor) new ConflictVintages.Writer(VINTAGES_STORE, valid.name(), valid.valueSerde().deserializer());
+        topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(store, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
+                VALID_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), valid.name(), VINTAGES_WRITER, writer);
     }
 }

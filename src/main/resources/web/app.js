@@ -385,7 +385,7 @@ VIEWS.registrations = {
         <div class="kpi"><div class="l">months with registrations</div><div class="n">${data.reg.months.length}</div></div>
       </div>
       <div class="card" style="margin-top:1rem"><div id="reg-chart" class="chart"></div>
-        <p class="muted small">Bars: registrations per calendar month (by registration date, ${esc(regionName(region))} and its districts). Line: their running total (a registration that arrives more than the monthly grace period after its date is counted in the totals but not in its month, so the line can stay below them). Green dots: registrations counted by each reported date. Diamonds: totals reported by ${esc(regionName(region))}${state.asOf ? ' and published by ' + esc(state.asOf) : ''}. The demo's registrations are SYNTHETIC (generated to match the reported totals).</p></div>
+        <p class="muted small">Bars: registrations per calendar month (by registration date, ${esc(regionName(region))} and its districts). Line: their running total. Green dots: registrations counted by each reported date. Diamonds: totals reported by ${esc(regionName(region))}${state.asOf ? ' and published by ' + esc(state.asOf) : ''}. The demo's registrations are SYNTHETIC (generated to match the reported totals).</p></div>
       <div class="card" style="margin-top:1rem"><h3>Reconciliation: reported against counted</h3>
       ${table([
         { label: 'date', key: 'date' },

@@ -48,11 +48,16 @@ public final class KafkaOptions {
         if (!java.nio.file.Files.isRegularFile(definitionsFile)) {
             throw new UserException("--definitions " + definitionsFile + ": no such file", Main.USAGE);
         }
+        dev.almanac.derived.definition.DerivedDefinitions loaded;
         try {
-            return dev.almanac.derived.definition.DerivedDefinitions.load(definitionsFile);
+            loaded = dev.almanac.derived.definition.DerivedDefinitions.load(definitionsFile);
         } catch (RuntimeException e) { // a definition error (file and line) or an unreadable file
             throw new UserException(e.getMessage(), Main.USAGE);
         }
+        java.io.PrintWriter err = mixee == null ? new java.io.PrintWriter(System.err, true) : mixee.commandLine().getErr();
+        loaded.notes().forEach(n -> err.println("warning: " + n));
+        err.flush();
+        return loaded;
     }
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)

@@ -7,6 +7,7 @@ import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.ObservationValidator;
 import dev.almanac.observation.Rejection;
 import dev.almanac.serde.AvroSerdes;
+import dev.almanac.serde.RegistryRetry;
 import dev.almanac.serde.RegistryUnavailableException;
 import dev.almanac.serde.WireFormat;
 import org.apache.kafka.common.header.Headers;
@@ -30,13 +31,19 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     private final Deserializer<IndicatorObservation> avro;
     private final String validChild;
+    private final RegistryRetry retry;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> counts;
 
     /** @param validChild the node valid observations go to: the valid sink, or a filter in front of it */
     ValidateProcessor(AvroSerdes serdes, String validChild) {
-        this.avro = serdes.specific(IndicatorObservation.class, false).deserializer();
+        this(serdes.specific(IndicatorObservation.class, false).deserializer(), validChild, RegistryRetry.DEFAULT);
+    }
+
+    ValidateProcessor(Deserializer<IndicatorObservation> avro, String validChild, RegistryRetry retry) {
+        this.avro = avro;
         this.validChild = validChild;
+        this.retry = retry;
     }
 
     @Override
@@ -75,12 +82,13 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
         if (bytes[0] == WireFormat.MAGIC) {
             IndicatorObservation decoded;
             try {
-                decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
+                String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+                decoded = retry.call(() -> avro.deserialize(topic, bytes));
             } catch (RuntimeException e) {
                 if (registryUnavailable(e)) {
-                    // Not the record's fault: fail the task so it is retried from the last commit
-                    // (the pipeline replaces the thread) instead of dead-lettering a valid record.
-                    throw new RegistryUnavailableException(e);
+                    // Not the record's fault, and retrying in place did not help: fail the task so it is retried from
+                    // the last commit (the pipeline replaces the thread) instead of dead-lettering a valid record.
+                    throw e instanceof RegistryUnavailableException r ? r : new RegistryUnavailableException(e);
                 }
                 throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
             }

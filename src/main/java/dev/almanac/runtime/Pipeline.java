@@ -197,6 +197,22 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Like {@link #start}, but starts the foundation only once the derived application runs: for
+     * measurements, so that no input record is processed before both applications run (started together,
+     * the foundation works through its input while the derived application is still opening its stores).
+     */
+    public Pipeline startDerivedFirst(Duration timeout) throws InterruptedException {
+        try (Admin admin = TopicAdmin.admin(config.kafka())) {
+            TopicAdmin.ensureTopics(admin, allTopics(), config.partitions(), config.replicationFactor());
+        }
+        derivedStreams.start();
+        awaitState(derivedStreams, KafkaStreams.State.RUNNING, timeout);
+        streams.start();
+        awaitState(streams, KafkaStreams.State.RUNNING, timeout);
+        return this;
+    }
+
     /** Waits until every application has processed and committed everything in its inputs. */
     public void awaitSettled(Duration timeout) throws InterruptedException {
         try (CaughtUpCheck settle = new CaughtUpCheck(config.kafka())) {

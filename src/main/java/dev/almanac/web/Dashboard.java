@@ -31,11 +31,11 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The browser dashboard at {@code /}: a single page (HTML, JavaScript, CSS and Apache ECharts, all read
  * from the jar, nothing from the network) that reads the tables through the query API's own
- * {@code POST /query} and {@code POST /query-stream}, plus two read-only endpoints for what SQL does
- * not reach: {@code GET /dashboard/status} (application states, validation counts, consumer lag) and
- * {@code GET /dashboard/registrations/monthly} (the monthly registration counts, which live in a window
- * store and are served from their compacted topic). Both need the API token when one is set; the page
- * itself does not (it holds no data, and it is where the token is typed in).
+ * {@code POST /query} and {@code POST /query-stream}, plus two read-only endpoints:
+ * {@code GET /dashboard/status} (application states, validation counts, consumer lag: not in SQL) and
+ * {@code GET /dashboard/registrations/monthly} (the monthly registration counts of every registrations
+ * table, read from their compacted topics; SQL serves them too, as {@code <name>_monthly}). Both need the
+ * API token when one is set; the page itself does not (it holds no data, and it is where the token is typed in).
  */
 public final class Dashboard {
 

@@ -42,9 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An external schema registry that goes away while Confluent-framed records arrive whose schema id the
- * pipeline has not seen yet: the records wait (the task is retried, with a log line saying why) rather
- * than being dead-lettered as undecodable, and once the registry is back on its address they are
- * validated and land in the tables with nothing rejected (docs/reliability.md, scenario 4).
+ * pipeline has not seen yet: the records wait (retried in place with a short backoff, then by replacing the
+ * stream thread, each attempt with a log line saying why) rather than being dead-lettered as undecodable,
+ * and once the registry is back on its address they are validated and land in the tables with nothing
+ * rejected (docs/reliability.md, scenario 4).
  */
 class RegistryOutageIT {
 
@@ -52,7 +53,7 @@ class RegistryOutageIT {
     private static final String OUTAGE_LINE = "schema registry unavailable";
 
     @Test
-    @Timeout(240)
+    @Timeout(300)
     void shouldRetryFramedRecordsUntilTheRegistryIsBackInsteadOfDeadLetteringThem(@TempDir Path dir) throws Exception {
         int port = Fixtures.freePort();
         String registryUrl = "http://127.0.0.1:" + port;
@@ -66,42 +67,69 @@ class RegistryOutageIT {
                     "--streams-setting", "consumer.session.timeout.ms=10000"))) {
                 run.awaitLine(l -> l.startsWith("Pipeline running against"), Duration.ofSeconds(180));
 
-                // A writer's schema the pipeline has never used: registered while the registry is up, then the registry goes.
-                Schema evolved = withOptionalField(IndicatorObservation.getClassSchema(), "outage_note");
-                int id = new HttpSchemaRegistryClient(registryUrl).register(topics.rawObservations().name() + "-value", evolved);
-                List<byte[]> framed = framedObservations(evolved, id);
-                registry.close();
-                long outageStart = System.nanoTime();
-                send(cluster, topics.rawObservations().name(), framed);
-
-                // The decode fails on the registry, is logged as such, and retried: at least twice before the registry is back.
-                run.awaitLine(RegistryOutageIT::attemptLine, Duration.ofSeconds(60));
-                org.awaitility.Awaitility.await("a second retry").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> outageLines(run) >= 2);
-                assertTrue(run.process().isAlive(), run.tail());
-                assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters during the outage");
-                int linesDuringOutage = outageLines(run);
-                double outage = (System.nanoTime() - outageStart) / 1e9;
-
-                registry = startRegistry(cluster, port);
-                long back = System.nanoTime();
-                run.awaitLine(l -> l.startsWith("read " + RECORDS + ", accepted " + RECORDS + ", rejected 0"), Duration.ofSeconds(120));
-                double recovered = (System.nanoTime() - back) / 1e9;
+                // A short outage: the registry is back while the validator still retries in place.
+                registry = outage(cluster, topics, registry, port, run, "short_outage_note", 1,
+                        (attempts, replaced) -> attempts >= 2, "two attempts logged");
+                // A long outage: past the in-place retries, the stream thread is replaced, and its successor retries.
+                registry = outage(cluster, topics, registry, port, run, "long_outage_note", 2,
+                        (attempts, replaced) -> replaced >= 1, "a validating stream thread replaced");
                 System.out.printf("RegistryOutageIT: the child's retry lines:%n%s%n",
                         String.join("\n", run.output().lines().filter(RegistryOutageIT::attemptLine).toList()));
-                // The counts store shows what the open transaction wrote; the topic shows it once committed.
-                org.awaitility.Awaitility.await("all valid observations committed").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> readCommitted(cluster, topics.validObservations().name()).size() == RECORDS);
-                assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters");
-                assertTrue(run.output().lines().noneMatch(l -> l.matches("read \\d+, accepted \\d+, rejected [1-9].*")), run.tail());
-                System.out.printf("RegistryOutageIT: %d framed records with an unseen schema id sent during a %.1f s registry outage "
-                        + "(%d attempts logged); all %d accepted %.1f s after the registry came back, 0 dead letters%n",
-                        RECORDS, outage, linesDuringOutage, RECORDS, recovered);
             } finally {
                 registry.close();
             }
         }
+    }
+
+    /**
+     * Stops the registry, sends {@link #RECORDS} framed records with a schema id the pipeline has never used
+     * (registered just before), waits until {@code during} holds for the attempts and thread replacements this
+     * outage logged, starts the registry again on its port and
+     * waits until the records are accepted ({@code round} × {@link #RECORDS} in all) and committed. Returns
+     * the running registry.
+     */
+    private static EmbeddedSchemaRegistry outage(KafkaCluster cluster, TopicCatalogue topics, EmbeddedSchemaRegistry registry,
+                                                 int port, ChildAlmanac run, String field, int round,
+                                                 java.util.function.BiPredicate<Integer, Integer> during, String what) throws Exception {
+        String registryUrl = "http://127.0.0.1:" + port;
+        Schema evolved = withOptionalField(IndicatorObservation.getClassSchema(), field);
+        int id = new HttpSchemaRegistryClient(registryUrl).register(topics.rawObservations().name() + "-value", evolved);
+        List<byte[]> framed = framedObservations(evolved, id, field);
+        int linesBefore = outageLines(run);
+        int replacedBefore = replacements(run);
+        registry.close();
+        long outageStart = System.nanoTime();
+        send(cluster, topics.rawObservations().name(), framed);
+
+        // The decode fails on the registry, is logged as such, and retried until the registry is back.
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> during.test(outageLines(run) - linesBefore, replacements(run) - replacedBefore));
+        assertTrue(run.process().isAlive(), run.tail());
+        assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters during the outage");
+        double outage = (System.nanoTime() - outageStart) / 1e9;
+
+        EmbeddedSchemaRegistry back = startRegistry(cluster, port);
+        long backAt = System.nanoTime();
+        int total = round * RECORDS;
+        run.awaitLine(l -> l.startsWith("read " + total + ", accepted " + total + ", rejected 0"), Duration.ofSeconds(120));
+        double recovered = (System.nanoTime() - backAt) / 1e9;
+        // The counts store shows what the open transaction wrote; the topic shows it once committed.
+        org.awaitility.Awaitility.await("all valid observations committed").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> readCommitted(cluster, topics.validObservations().name()).size() == total);
+        assertEquals(0, readCommitted(cluster, topics.rejectedObservations().name()).size(), "dead letters");
+        assertTrue(run.output().lines().noneMatch(l -> l.matches("read \\d+, accepted \\d+, rejected [1-9].*")), run.tail());
+        System.out.printf("RegistryOutageIT: %d framed records with an unseen schema id sent during a %.1f s registry outage "
+                        + "(%d attempts logged, %d validating stream threads replaced); all %d accepted %.1f s after the registry came back, "
+                        + "0 dead letters%n", RECORDS, outage, outageLines(run) - linesBefore, replacements(run) - replacedBefore,
+                RECORDS, recovered);
+        return back;
+    }
+
+    /** Stream threads replaced because a record's schema id could not be looked up (not other registry calls). */
+    private static int replacements(ChildAlmanac run) {
+        return (int) run.output().lines()
+                .filter(l -> attemptLine(l) && l.contains("replacing the stream thread") && l.contains("GET /schemas/ids/")).count();
     }
 
     private static EmbeddedSchemaRegistry startRegistry(KafkaCluster cluster, int port) {
@@ -128,8 +156,8 @@ class RegistryOutageIT {
         return new Schema.Parser().parse(json.toString());
     }
 
-    /** The first {@link #RECORDS} valid bundled observations, written with {@code writer} and framed with {@code id}. */
-    private static List<byte[]> framedObservations(Schema writer, int id) throws Exception {
+    /** The first {@link #RECORDS} valid bundled observations, written with {@code writer} (with {@code field} set) and framed with {@code id}. */
+    private static List<byte[]> framedObservations(Schema writer, int id, String field) throws Exception {
         Schema base = IndicatorObservation.getClassSchema();
         List<byte[]> out = new ArrayList<>();
         for (String line : Fixtures.bundledObservations()) {
@@ -150,7 +178,7 @@ class RegistryOutageIT {
             GenericRecord g = new GenericDatumReader<GenericRecord>(base).read(null, DecoderFactory.get().binaryDecoder(plain.toByteArray(), null));
             GenericData.Record evolved = new GenericData.Record(writer);
             base.getFields().forEach(f -> evolved.put(f.name(), g.get(f.name())));
-            evolved.put("outage_note", "written while the registry was down");
+            evolved.put(field, "written while the registry was down");
             ByteArrayOutputStream framed = new ByteArrayOutputStream();
             framed.write(0);
             framed.write(ByteBuffer.allocate(4).putInt(id).array());

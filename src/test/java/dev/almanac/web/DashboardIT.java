@@ -278,6 +278,9 @@ class DashboardIT {
         JsonNode monthly = client.query("SELECT COUNT(*) FROM registrations_reconciliation WHERE region = 'CN-BJ'");
         assertEquals(3, monthly.path("rows").get(0).get(0).asLong());
         assertTrue(chartPoints("reg-chart", 0) >= 6, "monthly bars: " + chartPoints("reg-chart", 0));
+        // Every registration of Beijing and its districts counts in some month: the months add up to the cumulative count.
+        assertEquals(count("SELECT count FROM registrations_cumulative WHERE region = 'CN-BJ'"),
+                count("SELECT SUM(count) FROM registrations_monthly WHERE region = 'CN-BJ' OR region LIKE 'CN-BJ-%'"));
         assertEquals(3, chartPoints("reg-chart", 2), "reported totals 132, 183, 209");
         assertText("209", "#reg-reported");
         List<WebElement> rows = browser.findElements(By.cssSelector("#reconciliation tbody tr"));

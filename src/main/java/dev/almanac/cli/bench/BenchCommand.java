@@ -104,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
                 TopicCatalogue fullTopics = TopicCatalogue.create(fullConfig.topicPrefix(), serdes);
                 try (Pipeline pipeline = new Pipeline(fullConfig, fullTopics)) {
                     produce(bootstrap, fullConfig, fullTopics, pipeline);
-                    pipeline.start(Duration.ofSeconds(120));
+                    pipeline.startDerivedFirst(Duration.ofSeconds(120));
                     Map<String, KafkaStreams> apps = new LinkedHashMap<>();
                     apps.put("foundation", pipeline.streams());
                     apps.put("derived", pipeline.derivedStreams());
@@ -138,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " CPU: stream threads, and the embedded broker process, per input record)");
             out.println();
             TextTable threads = new TextTable(List.of("stage / application", "process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio",
-                    "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
+                    "stream CPU µs/record", "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
             threadRows(threads, "foundation", foundationFigures);
             if (fullFigures != null) {
                 threadRows(threads, "full pipeline", fullFigures);
@@ -198,6 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Double v = a.ratios().get(r);
                 row.add(v == null || v.isNaN() ? "n/a" : String.format("%.3f", v));
             }
+            row.add(a.streamCpuNanos() < 0 ? "n/a" : String.format("%.0f", a.streamCpuNanos() / 1e3 / f.inputRecords()));
             row.add(String.format("%,d", a.recordsSent()));
             row.add(String.format("%,d", a.retries()));
             row.add(String.format("%,d", a.errors()));

@@ -52,6 +52,9 @@ final class StageMetrics implements AutoCloseable {
     private final Map<Long, Long> threadCpu = new HashMap<>();
     /** CPU nanos of each stream thread when the stage started: startup and restoration are not the stage's. */
     private final Map<Long, Long> threadCpuAtStart = new HashMap<>();
+    /** Stream thread name → application, from the thread-id tag of each application's thread metrics. */
+    private final Map<String, String> threadApp = new HashMap<>();
+    private final Map<Long, String> threadNames = new HashMap<>();
     private final long brokerCpuAtStart;
 
     /** Starts sampling {@code apps} (name → application). */
@@ -67,6 +70,9 @@ final class StageMetrics implements AutoCloseable {
             Map<String, double[]> sums = ratios.computeIfAbsent(app.getKey(), k -> new LinkedHashMap<>());
             for (Map.Entry<MetricName, ? extends Metric> m : app.getValue().metrics().entrySet()) {
                 MetricName name = m.getKey();
+                if ("stream-thread-metrics".equals(name.group()) && name.tags().containsKey("thread-id")) {
+                    threadApp.put(name.tags().get("thread-id"), app.getKey());
+                }
                 if ("stream-thread-metrics".equals(name.group()) && RATIOS.contains(name.name())) {
                     Object v = m.getValue().metricValue();
                     if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
@@ -86,6 +92,7 @@ final class StageMetrics implements AutoCloseable {
                 long cpu = threads.getThreadCpuTime(t.getId());
                 if (cpu > 0) {
                     into.put(t.getId(), cpu);
+                    threadNames.put(t.getId(), t.getName());
                 }
             }
         }
@@ -138,12 +145,19 @@ final class StageMetrics implements AutoCloseable {
                 averages.put(r, acc == null || acc[1] == 0 ? Double.NaN : acc[0] / acc[1]);
             }
             perApp.put(app.getKey(), new AppFigures(averages, (long) sent, (long) retries, (long) errors,
-                    rocksdbStores.size(), (long) memtables, (long) blockCache, byTopic));
+                    rocksdbStores.size(), (long) memtables, (long) blockCache, byTopic, -1L));
         }
         long streamCpu = 0;
+        Map<String, Long> cpuByApp = new HashMap<>();
         for (Map.Entry<Long, Long> t : threadCpu.entrySet()) {
-            streamCpu += t.getValue() - threadCpuAtStart.getOrDefault(t.getKey(), 0L);
+            long cpu = t.getValue() - threadCpuAtStart.getOrDefault(t.getKey(), 0L);
+            streamCpu += cpu;
+            String app = threadApp.get(threadNames.get(t.getKey()));
+            if (app != null) {
+                cpuByApp.merge(app, cpu, Long::sum);
+            }
         }
+        perApp.replaceAll((app, f) -> f.withStreamCpu(cpuByApp.getOrDefault(app, -1L)));
         long brokerCpu = brokerCpuAtStart < 0 ? -1 : childCpuNanos() - brokerCpuAtStart;
         return new Result(inputRecords, perApp, streamCpu, brokerCpu, directoryBytes(stateDir));
     }
@@ -191,7 +205,12 @@ final class StageMetrics implements AutoCloseable {
 
     /** One application's figures over a stage. */
     record AppFigures(Map<String, Double> ratios, long recordsSent, long retries, long errors,
-                      int rocksdbStores, long memtableBytes, long blockCacheBytes, Map<String, Long> sentByTopic) {
+                      int rocksdbStores, long memtableBytes, long blockCacheBytes, Map<String, Long> sentByTopic,
+                      long streamCpuNanos) {
+
+        AppFigures withStreamCpu(long nanos) {
+            return new AppFigures(ratios, recordsSent, retries, errors, rocksdbStores, memtableBytes, blockCacheBytes, sentByTopic, nanos);
+        }
     }
 
     /**

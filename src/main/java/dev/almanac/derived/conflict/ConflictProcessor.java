@@ -77,19 +77,20 @@ final class ConflictProcessor implements Processor<byte[], ConflictVintages.Chan
         }
         SeriesPoint latestNow = ConflictDetector.latest(now);
         SeriesPoint latestBefore = before.isEmpty() ? null : ConflictDetector.latest(before);
-        List<SeriesPoint> previous = ConflictVintages.neighbour(vintages, values, topic, prefix, key, true);
-        SeriesPoint latestPrevious = previous.isEmpty() ? null : ConflictDetector.latest(previous);
-
         Map<ConflictKey, Conflict> found = ConflictDetector.periodFindings(indicator, region, now, def);
         Map<ConflictKey, Conflict> held = before.isEmpty() ? new LinkedHashMap<>()
                 : ConflictDetector.periodFindings(indicator, region, before, def);
-        if (latestPrevious != null) {
-            found.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestNow, def));
-            if (latestBefore != null) {
-                held.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestBefore, def));
-            }
-        }
+        // The period jumps into and out of this period depend on its latest vintage only: when an older
+        // vintage arrives they stay as they are, and neither side of the difference needs them.
         if (!Objects.equals(latestBefore, latestNow)) {
+            List<SeriesPoint> previous = ConflictVintages.neighbour(vintages, values, topic, prefix, key, true);
+            SeriesPoint latestPrevious = previous.isEmpty() ? null : ConflictDetector.latest(previous);
+            if (latestPrevious != null) {
+                found.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestNow, def));
+                if (latestBefore != null) {
+                    held.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestBefore, def));
+                }
+            }
             List<SeriesPoint> next = ConflictVintages.neighbour(vintages, values, topic, prefix, key, false);
             if (!next.isEmpty()) {
                 SeriesPoint latestNext = ConflictDetector.latest(next);

@@ -33,9 +33,16 @@ final class DefinitionParser {
             "conflicts", Set.of("type", "window", "tolerance", "jump_factor", "jump_skip_units"),
             "registrations", Set.of("type", "grace", "monthly_retention", "rolling_days", "reconcile_indicator"));
 
+    /**
+     * Keys that once configured the windowed monthly registration counts. Monthly counts are now a table
+     * aggregation with no late drops, so these have no effect; they are still accepted so that existing files load.
+     */
+    private static final Set<String> IGNORED_REGISTRATION_KEYS = Set.of("grace", "monthly_retention");
+
     private final String source;
     private final Problems problems;
     private final FieldReader fields;
+    private final List<String> notes = new ArrayList<>();
 
     DefinitionParser(String source) {
         this.source = source;
@@ -84,7 +91,7 @@ final class DefinitionParser {
         if (problems.count() > 0) {
             throw problems.exception();
         }
-        return new DerivedDefinitions(source, tables);
+        return new DerivedDefinitions(source, tables, notes);
     }
 
     private TableDefinition table(Entry e) {
@@ -133,15 +140,13 @@ final class DefinitionParser {
     }
 
     private Registrations registrations(String name, Entry e, MapNode t, String where) {
-        Duration grace = fields.duration(t, "grace", where, Duration.ofDays(35), true);
-        Duration retention = fields.duration(t, "monthly_retention", where, Duration.ofDays(3650), false);
-        Duration minimum = Duration.ofDays(31).plus(grace);
-        if (retention.compareTo(minimum) < 0) {
-            Entry r = t.entries().get("monthly_retention");
-            problems.add(r == null ? e.line() : r.line(), where + ": monthly_retention must be at least 31 days plus the grace period ("
-                    + minimum.toDays() + "d), not " + (r == null ? retention.toDays() + "d" : ((Scalar) r.value()).text()));
-        }
-        return new Registrations(name, e.line(), grace, retention,
+        t.entries().forEach((key, entry) -> {
+            if (IGNORED_REGISTRATION_KEYS.contains(key)) {
+                notes.add(source + ":" + entry.line() + ": " + where + ": '" + key + "' has no effect any more (monthly counts"
+                        + " include every registration in the month of its registration date, however late it arrives); remove it");
+            }
+        });
+        return new Registrations(name, e.line(),
                 (int) fields.number(t, "rolling_days", where, 90, 1, 3650, true),
                 fields.indicator(t, "reconcile_indicator", where, "registered_llm_count"));
     }

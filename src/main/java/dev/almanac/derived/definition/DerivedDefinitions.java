@@ -15,14 +15,17 @@ import java.util.Optional;
  *
  * @param source where the definitions were read from (for messages)
  * @param tables the tables, in file order (order carries no meaning: names are identities)
+ * @param notes warnings about the file that do not stop it loading (keys that no longer have an effect), each
+ *              starting with the file and line; the command line prints them once
  */
-public record DerivedDefinitions(String source, List<TableDefinition> tables) {
+public record DerivedDefinitions(String source, List<TableDefinition> tables, List<String> notes) {
 
     /** Where the bundled definitions live in a checkout, and on the classpath. */
     public static final String BUNDLED = "topologies/derived.yaml";
 
     public DerivedDefinitions {
         tables = List.copyOf(tables);
+        notes = List.copyOf(notes);
     }
 
     /**

@@ -62,12 +62,10 @@ public sealed interface TableDefinition {
     /**
      * {@code type: registrations}: counts of model registrations.
      *
-     * @param grace how late (in registration-date time) a registration may arrive and still count in its month
-     * @param monthlyRetention how long monthly windows stay queryable in the store
      * @param rollingDays length of the rolling window
      * @param reconcileIndicator the reported indicator the counts are compared with
      */
-    record Registrations(String name, int line, Duration grace, Duration monthlyRetention, int rollingDays,
+    record Registrations(String name, int line, int rollingDays,
                          String reconcileIndicator) implements TableDefinition {
     }
 

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * anchor date as the reported totals say (132 by 2025-06-23, 183 by 2025-12-08, 209 by 2025-12-31 in
  * the bundled data), spread over its districts; the rest go to other Chinese cities over the same span.
  * Each registration is published 0–30 days after its registration date, and the stream is ordered by
- * publication, so registration dates arrive up to 30 days out of order (within the default grace).
+ * publication, so registration dates arrive up to 30 days out of order.
  */
 public final class RegistrationGenerator {
 

@@ -18,6 +18,8 @@ import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.observation.Frequency;
 import dev.almanac.observation.Period;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,26 +34,23 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Model-registration counts.
  * <pre>
  * registrations.raw ─validate─┬─▶ registrations.rejected (dead letters, with reason headers)
- *                             └─▶ by id ─┬─ reduce (one row per id) ─▶ group by region|day ─▶ own day counts ─┐
- *                                        └─ first seen ─▶ by region ─▶ calendar-month windows ─▶ .monthly   │
- * regions ──────────────────────────────────────────────────────────────────────────────────────────────────┤
- * latest (reported totals, asof periods) ─────────────────────────────────────────────────────────────────────┤
- *                                              roll-up (one partition) ◀──────────────────────────────────────┘
+ *                             └─▶ by id ─▶ reduce (one row per id) ─┬─▶ group by region|day ─▶ own day counts ─┐
+ *                                                                   └─▶ group by region|month ─▶ .monthly      │
+ * regions ──────────────────────────────────────────────────────────────────────────────────────────────────────┤
+ * latest (reported totals, asof periods) ─────────────────────────────────────────────────────────────────────────┤
+ *                                              roll-up (one partition) ◀──────────────────────────────────────────┘
  *                                                 ├─▶ .cumulative  ├─▶ .rolling  └─▶ .reconciliation
  * </pre>
- * A repeated id counts once everywhere. Cumulative, rolling and reconciliation counts follow the
- * by-id table, so a late registration always counts there; monthly counts are windowed by registration
- * date, and a registration arriving after its month closed (month end + grace, in registration-date
- * stream time) is left out of its month only (Kafka Streams' dropped-records metric counts it).
+ * A repeated id counts once everywhere. Every count follows the by-id table (of two versions of an id the
+ * later published wins, whatever their order), so a late registration always counts, in its own month too,
+ * and the counts are the same in any arrival order: a crash and its replay cannot change them.
  */
 public final class RegistrationTopology {
 
@@ -96,9 +95,14 @@ public final class RegistrationTopology {
         return def.name() + "-reconciliation-store";
     }
 
-    /** StoreReadiness window store: region, month start → count (own region, not rolled up). */
+    /**
+     * Key-value store: {@link RegionMonth} → {@link RegistrationMonth} (own region, not rolled up; a month without
+     * registrations has no row). Named apart from the window store it replaced ({@code -monthly-store}), so that an
+     * application that ran before does not restore window-store changelog records into it: the start-up report
+     * names the new store, and {@code almanac reset} fills it.
+     */
     static String monthlyStore(TableDefinition.Registrations def) {
-        return def.name() + "-monthly-store";
+        return def.name() + "-monthly-counts-store";
     }
 
     /** StoreReadiness: id → the registration counted for it. */
@@ -220,21 +224,23 @@ public final class RegistrationTopology {
                         .to(out.reconciliation().name(), Produced.with(out.reconciliation().keySerde(), out.reconciliation().valueSerde())
                                 .withName(n + "-reconciliation-sink")), "reconciliation"));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(n + "-seen-ids-store"),
-                Serdes.String(), Serdes.Integer()));
+        // Monthly counts follow the by-id table as the day counts do: a registration counts in the month of its
+        // registration date however late it arrives, and moves when a later version revises its date or region.
         Serde<RegionMonth> monthKeySerde = out.monthly().keySerde();
-        byId.process(() -> new FirstSeenProcessor(n + "-seen-ids-store"), Named.as(n + "-first-seen"), n + "-seen-ids-store")
-                .selectKey((id, r) -> r.getRegion(), Named.as(n + "-by-region"))
-                .groupByKey(Grouped.with(n + "-by-region-month", Serdes.String(), registrationSerde))
-                .windowedBy(new CalendarMonthWindows(def.grace()))
-                .count(Named.as(n + "-monthly-count"),
-                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(monthlyStore(def))
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long())
-                                .withRetention(def.monthlyRetention()))
+        Serde<RegistrationMonth> monthSerde = out.monthly().valueSerde();
+        registrations
+                .groupBy((id, r) -> KeyValue.pair(new RegionMonth(r.getRegion(), YearMonth.from(r.getRegistrationDate()).toString()), r),
+                        Grouped.with(n + "-by-registration-month", monthKeySerde, registrationSerde))
+                .aggregate(() -> NO_MONTH,
+                        (k, r, m) -> monthRow(k, m.getCount() + 1),
+                        // The last registration leaving a month deletes its row (a tombstone on the topic), so a month
+                        // that a revision emptied looks the same as one that never had a registration.
+                        (k, r, m) -> m.getCount() <= 1 ? null : monthRow(k, m.getCount() - 1),
+                        Named.as(n + "-monthly-count"),
+                        Materialized.<RegionMonth, RegistrationMonth, KeyValueStore<Bytes, byte[]>>as(monthlyStore(def))
+                                .withKeySerde(monthKeySerde).withValueSerde(monthSerde))
                 .toStream(Named.as(n + "-monthly-changes"))
-                .filter((w, count) -> count != null, Named.as(n + "-monthly-present"))
-                .map((w, count) -> monthRow(w, count), Named.as(n + "-monthly-rows"))
-                .to(out.monthly().name(), Produced.with(monthKeySerde, out.monthly().valueSerde()).withName(n + "-monthly-sink"));
+                .to(out.monthly().name(), Produced.with(monthKeySerde, monthSerde).withName(n + "-monthly-sink"));
     }
 
     private static void addRollupStores(org.apache.kafka.streams.StreamsBuilder builder, TopicCatalogue topics,
@@ -260,11 +266,14 @@ public final class RegistrationTopology {
                 .build();
     }
 
-    private static KeyValue<RegionMonth, RegistrationMonth> monthRow(Windowed<String> w, Long count) {
-        long start = w.window().start();
-        String month = CalendarMonthWindows.month(start).toString();
-        return KeyValue.pair(new RegionMonth(w.key(), month), new RegistrationMonth(w.key(), month, count,
-                Instant.ofEpochMilli(start), Instant.ofEpochMilli(CalendarMonthWindows.monthEnd(start))));
+    /** The aggregate before a month's first registration is added; never stored or sent (the adder replaces it). */
+    private static final RegistrationMonth NO_MONTH = new RegistrationMonth("", "", 0L, Instant.EPOCH, Instant.EPOCH);
+
+    static RegistrationMonth monthRow(RegionMonth key, long count) {
+        YearMonth month = YearMonth.parse(key.getMonth());
+        return new RegistrationMonth(key.getRegion(), key.getMonth(), count,
+                month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     /** The version of a registration that counts: later published wins; ties go to the greater content, so any order agrees. */

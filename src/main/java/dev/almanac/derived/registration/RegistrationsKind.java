@@ -39,13 +39,14 @@ public final class RegistrationsKind implements DerivedTableKind<TableDefinition
         return RegistrationTopology.topics(topics, table).all();
     }
 
-    /** The monthly counts live in a window store, which is not served as a SQL table. */
     @Override
     public List<QueryableStore> queryableStores(TopicCatalogue topics, TableDefinition.Registrations table) {
         var out = RegistrationTopology.topics(topics, table);
         return List.of(
                 new QueryableStore("_cumulative", "distinct model registrations per region, rolled up over its descendants",
                         RegistrationTopology.cumulativeStore(table), RegistrationCount.class, out.cumulative()),
+                new QueryableStore("_monthly", "distinct model registrations per region (own, not rolled up) and calendar month"
+                        + " of their registration date", RegistrationTopology.monthlyStore(table), RegistrationMonth.class, out.monthly()),
                 new QueryableStore("_rolling", "registrations in the rolling window up to the newest registration date, rolled up",
                         RegistrationTopology.rollingStore(table), RegistrationRolling.class, out.rolling()),
                 new QueryableStore("_reconciliation", "reported registration totals against counted registrations",

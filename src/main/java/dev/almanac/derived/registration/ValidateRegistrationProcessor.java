@@ -2,6 +2,7 @@ package dev.almanac.derived.registration;
 
 import dev.almanac.avro.ModelRegistration;
 import dev.almanac.observation.Rejection;
+import dev.almanac.serde.RegistryRetry;
 import dev.almanac.serde.WireFormat;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -24,12 +25,18 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
 
     private final Deserializer<ModelRegistration> avro;
     private final String countsStore;
+    private final RegistryRetry retry;
     private ProcessorContext<Object, ValidatedRegistration> context;
     private KeyValueStore<String, Long> counts;
 
     ValidateRegistrationProcessor(Deserializer<ModelRegistration> avro, String countsStore) {
+        this(avro, countsStore, RegistryRetry.DEFAULT);
+    }
+
+    ValidateRegistrationProcessor(Deserializer<ModelRegistration> avro, String countsStore, RegistryRetry retry) {
         this.avro = avro;
         this.countsStore = countsStore;
+        this.retry = retry;
     }
 
     @Override
@@ -65,11 +72,13 @@ final class ValidateRegistrationProcessor implements Processor<byte[], byte[], O
         if (bytes[0] == WireFormat.MAGIC) {
             ModelRegistration decoded;
             try {
-                decoded = avro.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(null), bytes);
+                String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+                decoded = retry.call(() -> avro.deserialize(topic, bytes));
             } catch (RuntimeException e) {
                 if (dev.almanac.serde.RegistryUnavailableException.causedBy(e)) {
-                    // Not the record's fault: the task is retried from the last commit (as in the observation validator).
-                    throw new dev.almanac.serde.RegistryUnavailableException(e);
+                    // Not the record's fault, and retrying in place did not help: the task is retried from the last commit
+                    // (as in the observation validator).
+                    throw e instanceof dev.almanac.serde.RegistryUnavailableException r ? r : new dev.almanac.serde.RegistryUnavailableException(e);
                 }
                 throw new Rejection.Exception(Rejection.Reason.UNDECODABLE, null, "Avro: " + e.getMessage());
             }

@@ -26,7 +26,8 @@ class DerivedDefinitionsTest {
         assertEquals(1.5, c.jumpFactor());
         TableDefinition.Growth g = d.tables(TableDefinition.Growth.class).get(0);
         assertEquals(Set.of(Frequency.A, Frequency.Q, Frequency.H, Frequency.YTD), g.frequencies());
-        assertEquals(Duration.ofDays(35), d.registrations().orElseThrow().grace());
+        assertEquals(90, d.registrations().orElseThrow().rollingDays());
+        assertEquals(List.of(), d.notes(), "the bundled file has no key without effect");
         assertEquals(d.tables(), DerivedDefinitions.bundled().tables(), "the classpath copy is the same file");
     }
 
@@ -117,16 +118,23 @@ class DerivedDefinitionsTest {
     }
 
     @Test
-    void shouldRejectMonthlyRetentionWhenShorterThanAMonthPlusGrace() {
-        List<String> p = problems("""
+    void shouldLoadButNoteGraceAndMonthlyRetentionWhenAnOlderFileStillHasThem() {
+        // Monthly counts once were windows with a grace period; files written for them must still load.
+        DerivedDefinitions d = DerivedDefinitions.parse("""
                 version: 1
                 tables:
                   registrations:
                     type: registrations
                     grace: 10d
                     monthly_retention: 20d
-                """);
-        assertEquals(List.of("d.yaml:6: table 'registrations': monthly_retention must be at least 31 days plus the grace period (41d), not 20d"), p);
+                    rolling_days: 30
+                """, "d.yaml");
+        assertEquals(30, d.registrations().orElseThrow().rollingDays());
+        assertEquals(List.of(
+                "d.yaml:5: table 'registrations': 'grace' has no effect any more (monthly counts include every registration"
+                        + " in the month of its registration date, however late it arrives); remove it",
+                "d.yaml:6: table 'registrations': 'monthly_retention' has no effect any more (monthly counts include every"
+                        + " registration in the month of its registration date, however late it arrives); remove it"), d.notes());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.almanac.derived.registration;
 import static dev.almanac.derived.DerivedDriver.obs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.almanac.avro.ObservationKey;
@@ -17,8 +18,13 @@ import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.foundation.ValidationCounts;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +68,10 @@ class RegistrationTopologyTest {
     private void register(String id, String region, String date, String published) {
         d.registrationJson("{\"id\":\"" + id + "\",\"model_name\":\"M" + id + "\",\"organization\":\"Org\",\"region\":\""
                 + region + "\",\"registration_date\":\"" + date + "\",\"published\":\"" + published + "\"}");
+    }
+
+    private org.apache.kafka.streams.state.KeyValueStore<RegionMonth, RegistrationMonth> monthlyStore() {
+        return d.driver.getKeyValueStore(RegistrationTopology.monthlyStore(def));
     }
 
     private final Map<String, RegistrationCount> cumulativeSoFar = new java.util.HashMap<>();
@@ -114,27 +124,105 @@ class RegistrationTopologyTest {
     }
 
     @Test
-    void shouldCountLateRegistrationInItsMonthWhenItArrivesWithinTheGracePeriod() {
+    void shouldCountLateRegistrationInItsMonthWhenItArrivesMonthsAfterIt() {
         register("r1", "CN-BJ-HD", "2025-03-10", "2025-03-12");
-        register("r2", "CN-BJ-HD", "2025-04-20", "2025-04-22");
-        // Stream time (registration date) is 2025-04-20; March closes at 2025-04-01 + 35 days grace.
-        register("r3", "CN-BJ-HD", "2025-03-25", "2025-04-23");
+        register("r2", "CN-BJ-HD", "2025-09-20", "2025-09-22");
+        // Registered in March, published (and arriving) half a year later, after September's registrations.
+        register("r3", "CN-BJ-HD", "2025-03-25", "2025-09-23");
 
         Map<RegionMonth, RegistrationMonth> months = DerivedDriver.table(monthly);
         assertEquals(2, months.get(new RegionMonth("CN-BJ-HD", "2025-03")).getCount());
-        assertEquals(1, months.get(new RegionMonth("CN-BJ-HD", "2025-04")).getCount());
+        assertEquals(1, months.get(new RegionMonth("CN-BJ-HD", "2025-09")).getCount());
+        assertEquals(3, count("CN-BJ-HD"));
+        RegistrationMonth march = monthlyStore().get(new RegionMonth("CN-BJ-HD", "2025-03"));
+        assertEquals(months.get(new RegionMonth("CN-BJ-HD", "2025-03")), march, "the store holds what the topic says");
+        assertEquals(java.time.Instant.parse("2025-03-01T00:00:00Z"), march.getWindowStart());
+        assertEquals(java.time.Instant.parse("2025-04-01T00:00:00Z"), march.getWindowEnd());
     }
 
     @Test
-    void shouldLeaveLateRegistrationOutOfItsClosedMonthButCountItCumulativelyWhenBeyondGrace() {
-        register("r1", "CN-BJ-HD", "2025-03-10", "2025-03-12");
-        register("r2", "CN-BJ-HD", "2025-05-20", "2025-05-22");
-        // March closed at 2025-04-01 + 35 days = 2025-05-06 < stream time 2025-05-20.
-        register("r3", "CN-BJ-HD", "2025-03-25", "2025-05-23");
+    void shouldMoveCountWhenALaterVersionRevisesTheRegistrationDate() {
+        register("r1", "CN-BJ-HD", "2025-03-31", "2025-04-02");
+        register("r2", "CN-BJ-HD", "2025-04-05", "2025-04-06");
+        register("r1", "CN-BJ-HD", "2025-04-01", "2025-04-10");
 
         Map<RegionMonth, RegistrationMonth> months = DerivedDriver.table(monthly);
-        assertEquals(1, months.get(new RegionMonth("CN-BJ-HD", "2025-03")).getCount());
-        assertEquals(3, count("CN-BJ-HD"), "the cumulative table still counts it");
+        assertNull(months.get(new RegionMonth("CN-BJ-HD", "2025-03")), "the emptied month is deleted: " + months);
+        assertNull(monthlyStore().get(new RegionMonth("CN-BJ-HD", "2025-03")));
+        assertEquals(2, months.get(new RegionMonth("CN-BJ-HD", "2025-04")).getCount());
+
+        // An older version arriving after the revision changes nothing: the later published one wins.
+        register("r1", "CN-BJ-HD", "2025-03-31", "2025-04-02");
+        months.putAll(DerivedDriver.table(monthly));
+        assertNull(months.get(new RegionMonth("CN-BJ-HD", "2025-03")));
+        assertEquals(2, months.get(new RegionMonth("CN-BJ-HD", "2025-04")).getCount());
+    }
+
+    @Test
+    void shouldMoveCountWhenALaterVersionCorrectsTheRegion() {
+        register("r1", "CN-BJ-HD", "2025-03-01", "2025-03-10");
+        register("r1", "CN-SH", "2025-03-01", "2025-03-20");
+        Map<RegionMonth, RegistrationMonth> months = DerivedDriver.table(monthly);
+        assertEquals(Map.of(new RegionMonth("CN-SH", "2025-03"), 1L),
+                months.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getCount())));
+    }
+
+    @Test
+    void shouldGiveTheSameMonthlyCountsWhenRegistrationsArriveInAnyOrder() {
+        // Registrations spread over eight months, a fifth of them sent twice, a few revised (date or region) by a
+        // later-published version, and two versions of one id published at the same instant (a tie).
+        Random random = new Random(20261202L);
+        String[] regions = {"CN-BJ-HD", "CN-BJ-YZ", "CN-BJ", "CN-SH"};
+        List<String[]> events = new ArrayList<>();
+        Map<String, String[]> winners = new TreeMap<>();
+        for (int i = 0; i < 60; i++) {
+            LocalDate date = LocalDate.parse("2025-01-01").plusDays(random.nextInt(240));
+            String[] e = {"r" + i, regions[random.nextInt(regions.length)], date.toString(), date.plusDays(random.nextInt(200)).toString()};
+            events.add(e);
+            winners.put(e[0], e);
+            if (random.nextInt(5) == 0) {
+                events.add(e);
+            }
+            if (random.nextInt(8) == 0) {
+                LocalDate revised = date.plusDays(random.nextInt(60) - 30);
+                LocalDate after = revised.isAfter(LocalDate.parse(e[3])) ? revised : LocalDate.parse(e[3]);
+                String[] later = {e[0], regions[random.nextInt(regions.length)], revised.toString(),
+                        after.plusDays(1 + random.nextInt(30)).toString()};
+                events.add(later);
+                winners.put(e[0], later);
+            }
+        }
+        events.add(new String[] {"tie", "CN-BJ", "2025-02-01", "2025-03-01"});
+        events.add(new String[] {"tie", "CN-SH", "2025-04-01", "2025-04-02"});
+        events.add(new String[] {"tie", "CN-BJ-YZ", "2025-03-01", "2025-04-02"});
+        Map<String, Long> expected = new TreeMap<>(); // without "tie"
+        winners.values().forEach(w -> expected.merge(w[1] + "|" + w[2].substring(0, 7), 1L, Long::sum));
+
+        List<Map<String, Long>> tables = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            List<String[]> shuffled = new ArrayList<>(events);
+            Collections.shuffle(shuffled, new Random(seed));
+            try (DerivedDriver other = new DerivedDriver()) {
+                var otherMonthly = other.output(out.monthly());
+                for (String[] e : shuffled) {
+                    other.registrationJson("{\"id\":\"" + e[0] + "\",\"model_name\":\"M\",\"organization\":\"O\",\"region\":\""
+                            + e[1] + "\",\"registration_date\":\"" + e[2] + "\",\"published\":\"" + e[3] + "\"}");
+                }
+                Map<String, Long> table = new TreeMap<>();
+                DerivedDriver.table(otherMonthly).forEach((k, v) -> table.put(k.getRegion() + "|" + k.getMonth(), v.getCount()));
+                tables.add(table);
+            }
+        }
+        for (Map<String, Long> table : tables) {
+            assertEquals(tables.get(0), table, "the same monthly counts in every order");
+        }
+        // Of the two versions of "tie" published at the same instant one wins, the same one in every order.
+        Map<String, Long> withoutTie = new TreeMap<>(tables.get(0));
+        String tieMonth = withoutTie.getOrDefault("CN-SH|2025-04", 0L) > expected.getOrDefault("CN-SH|2025-04", 0L)
+                ? "CN-SH|2025-04" : "CN-BJ-YZ|2025-03";
+        withoutTie.merge(tieMonth, -1L, Long::sum);
+        withoutTie.values().removeIf(c -> c == 0);
+        assertEquals(expected, withoutTie, "each winning version counted once in the month of its registration date");
     }
 
     @Test

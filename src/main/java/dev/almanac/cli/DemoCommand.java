@@ -18,6 +18,7 @@ import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.broker.EmbeddedBroker;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.foundation.ValidationCounts;
 import dev.almanac.registry.RegistryConnection;
 import dev.almanac.serde.AvroSerdes;
@@ -25,9 +26,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -167,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
         List<IndicatorObservation> latest = pipeline.latestHistory().all();
         out.printf("%nLatest table: %d rows, key (indicator, region, period), newest vintage wins%n", latest.size());
         out.print(ObservationRows.render(latest));
-        List<IndicatorObservation> current = pipeline.currentValues().all();
+        List<IndicatorObservation> current = values(pipeline.keyValueStore(FoundationTopology.CURRENT_STORE));
         out.printf("%nCurrent values: %d series, key (indicator, region, frequency), latest vintage of the newest period%n", current.size());
         out.print(ObservationRows.render(current));
         out.flush();
@@ -191,6 +196,17 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    private static <K> List<IndicatorObservation> values(ReadOnlyKeyValueStore<K, IndicatorObservation> store) {
+        List<IndicatorObservation> rows = new ArrayList<>();
+        try (KeyValueIterator<K, IndicatorObservation> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<K, IndicatorObservation> kv = it.next();
+                rows.add(kv.value);
+            }
+        }
+        return rows;
     }
 
     private static double seconds(long since) {

@@ -37,10 +37,7 @@ public final class FoundationTopology {
      * nothing to Kafka beyond the valid topic.
      */
     public static final String LATEST_HISTORY_STORE = "latest-history-store";
-    /**
-     * (indicator, region, frequency) → the latest vintage of the newest reference period, as raw bytes
-     * (see {@link CurrentValues}).
-     */
+    /** (indicator, region, frequency) → the latest vintage of the newest reference period. */
     public static final String CURRENT_STORE = "current-store";
     /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
     public static final String AS_OF_FILTER = "as-of-filter";
@@ -113,16 +110,10 @@ public final class FoundationTopology {
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
 
+        topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
         var current = topics.current();
-        topology.addProcessor(CURRENT_PROCESSOR, () -> new CurrentProcessor(current), LATEST_PROCESSOR);
-        // Raw bytes (see CurrentValues): the same bytes as the current topic's serdes give, so queries
-        // count the entries without decoding them and decode only the rows they return. Not cached: a
-        // query reading a cached store merges the stream thread's record cache into every scan (copying
-        // its keys under the cache's lock, and taking that lock again for each entry), which made most of
-        // the cost of a COUNT(*); uncached, queries read RocksDB alone. The price is one changelog record
-        // per change of a current value, as many as the current topic gets anyway.
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CURRENT_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), CURRENT_PROCESSOR);
+                Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);
         topology.addSink("current-sink", current.name(), current.keySerde().serializer(), current.valueSerde().serializer(), CURRENT_PROCESSOR);
     }
 

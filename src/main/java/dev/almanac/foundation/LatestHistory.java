@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -150,17 +149,6 @@ public final class LatestHistory {
          * order; keys with no vintage by then are left out.
          */
         public void winners(byte[] prefix, long asOf, Consumer<IndicatorObservation> out) {
-            winnersWhile(prefix, asOf, o -> {
-                out.accept(o);
-                return true;
-            });
-        }
-
-        /**
-         * As {@link #winners(byte[], long, Consumer)}, stopping as soon as {@code out} answers false: a
-         * scan for the first rows of a prefix reads only as far as their keys' vintages.
-         */
-        public void winnersWhile(byte[] prefix, long asOf, Predicate<IndicatorObservation> out) {
             // Works on the key bytes (key fields, publication time) without parsing them into strings:
             // a scan reads every vintage, but only each key's winner is decoded.
             try (KeyValueIterator<Bytes, byte[]> it = prefix == null || prefix.length == 0 ? store.all()
@@ -174,9 +162,7 @@ public final class LatestHistory {
                     byte[] key = entry.key.get();
                     int end = keyEnd(key);
                     if (best != null && !Arrays.equals(key, 0, end, best, 0, bestEnd)) {
-                        if (!out.test(decode(bestValue))) {
-                            return;
-                        }
+                        out.accept(decode(bestValue));
                         best = null;
                     }
                     long published = published(key, end);
@@ -190,7 +176,7 @@ public final class LatestHistory {
                     }
                 }
                 if (best != null) {
-                    out.test(decode(bestValue));
+                    out.accept(decode(bestValue));
                 }
             }
         }

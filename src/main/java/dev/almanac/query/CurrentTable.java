@@ -6,18 +6,18 @@ import dev.almanac.avro.SeriesKey;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.foundation.CurrentValues;
 import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.foundation.LatestHistory;
 import dev.almanac.observation.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * {@code current}: per (indicator, region, frequency) the latest vintage of the newest reference period.
@@ -72,22 +72,14 @@ final class CurrentTable extends ObservationTable {
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
         QueryContext ctx = QueryContext.current();
         List<Object[]> rows = new ArrayList<>();
-        // Keys and values are encoded for the store's changelog topic (see CurrentValues).
-        CurrentValues layout = new CurrentValues(current, stores.changelogTopic(FoundationTopology.CURRENT_STORE));
-        CurrentValues.Reader store = layout.reader(stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby));
-        // Adds a row; answers whether more are wanted (the request's limit, when it has one).
-        Predicate<IndicatorObservation> add = o -> {
-            if ((rows.size() & 1023) == 0) {
-                ctx.check();
-            }
-            rows.add(ObservationColumns.row(o));
-            return !request.enough(rows.size());
-        };
+        List<SeriesKey> series = new ArrayList<>();
+        ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> store =
+                stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
         if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
             // The series of those regions, from the keys of the latest table's history (one prefix scan
             // per indicator); each one's current value is then a point read.
             LatestHistory.Reader history = latest.history(stores, partition, allowStandby);
-            Set<SeriesKey> seen = new LinkedHashSet<>();
+            java.util.Set<SeriesKey> seen = new java.util.LinkedHashSet<>();
             for (String region : request.indexPrefixes()) {
                 for (ObservationKey k : history.regionKeys(region)) {
                     seen.add(new SeriesKey(k.getIndicator(), k.getRegion(), frequency(k.getPeriod())));
@@ -97,62 +89,55 @@ final class CurrentTable extends ObservationTable {
                 return asOf(stores, partition, allowStandby, new ArrayList<>(seen), request.asOf(), rows, ctx);
             }
             for (SeriesKey k : seen) {
+                ctx.check();
                 IndicatorObservation o = store.get(k);
-                if (o != null && !add.test(o)) {
-                    break;
+                if (o != null) {
+                    rows.add(ObservationColumns.row(o));
                 }
             }
             return rows;
         }
         if (request.asOf() == null && request.countOnly()) {
-            // Only how many: the keys are counted, no value is decoded.
+            // Only how many: the entries are counted, not turned into rows.
             long n = 0;
             if (request.fullScan()) {
-                n += store.count(null);
+                n += count(store.all(), ctx);
             }
             for (List<String> p : request.prefixes()) {
-                ctx.check();
                 if (p.size() >= 3) {
-                    n += store.contains(new SeriesKey(p.get(0), p.get(1), p.get(2))) ? 1 : 0;
+                    n += store.get(new SeriesKey(p.get(0), p.get(1), p.get(2))) == null ? 0 : 1;
                 } else {
-                    n += store.count(layout.prefix(p));
+                    n += count(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), ctx);
                 }
             }
             return ReadRequest.counted(n);
         }
         if (request.asOf() == null) {
-            if (request.enough(0)) {
-                return rows;
-            }
             if (request.fullScan()) {
-                store.values(null, add);
+                LatestTable.drain(store.all(), rows, ctx);
             }
             for (List<String> p : request.prefixes()) {
-                if (request.enough(rows.size())) {
-                    break;
-                }
                 if (p.size() >= 3) {
                     IndicatorObservation o = store.get(new SeriesKey(p.get(0), p.get(1), p.get(2)));
                     if (o != null) {
-                        add.test(o);
+                        rows.add(ObservationColumns.row(o));
                     }
                 } else {
-                    store.values(layout.prefix(p), add);
+                    LatestTable.drain(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), rows, ctx);
                 }
             }
             return rows;
         }
         // As of a time: every series that has a current value now (a superset of those that had one
         // then, since keys are never deleted), each answered from the latest table's history.
-        List<SeriesKey> series = new ArrayList<>();
         if (request.fullScan()) {
-            series.addAll(store.keys(null));
+            keys(store.all(), series);
         }
         for (List<String> p : request.prefixes()) {
             if (p.size() >= 3) {
                 series.add(new SeriesKey(p.get(0), p.get(1), p.get(2)));
             } else {
-                series.addAll(store.keys(layout.prefix(p)));
+                keys(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), series);
             }
         }
         return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
@@ -176,5 +161,35 @@ final class CurrentTable extends ObservationTable {
             }
         }
         return rows;
+    }
+
+    private byte[] prefix(LocalStores stores, String store, List<String> p) {
+        Serializer<SeriesKey> serializer = current.keySerde().serializer();
+        String topic = stores.changelogTopic(store);
+        return p.size() == 1
+                ? StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), "", ""), 2)
+                : StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), p.get(1), ""), 1);
+    }
+
+    private static long count(KeyValueIterator<SeriesKey, IndicatorObservation> it, QueryContext ctx) {
+        long n = 0;
+        try (it) {
+            while (it.hasNext()) {
+                if ((n & 1023) == 0) {
+                    ctx.check();
+                }
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void keys(KeyValueIterator<SeriesKey, IndicatorObservation> it, List<SeriesKey> out) {
+        try (it) {
+            while (it.hasNext()) {
+                out.add(it.next().key);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.almanac.query;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -30,8 +31,6 @@ final class KeyLookup {
     /** Calcite's name and type for an unnamed {@code COUNT(*)} column. */
     static final QueryResult.ResultColumn COUNT_COLUMN = new QueryResult.ResultColumn("EXPR$0", "BIGINT");
 
-    /** A LIMIT this path takes: up to nine digits (String.matches would compile the pattern on every statement). */
-    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile("\\d{1,9}");
     private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
 
     /**
@@ -45,15 +44,10 @@ final class KeyLookup {
     record Plan(TableDef table, int[] projection, List<QueryResult.ResultColumn> columns, boolean count, int[] keyIndexes,
                 List<String> keyValues, Long asOf, long limit) {
 
-        /**
-         * What the statement reads: its key or key prefix, or every row; only how many for a count; else
-         * no more rows of a partition than the answer can hold: the LIMIT, or one past the row cap (which
-         * tells a truncated answer from a complete one). Every row read matches (it is under the key or
-         * prefix compared), so a partition's first rows are the ones the answer would keep.
-         */
-        ReadRequest request(int rowCap) {
+        /** What the statement reads: its key or key prefix, or every row; only how many for a count. */
+        ReadRequest request() {
             ReadRequest r = keyValues.isEmpty() ? ReadRequest.all(asOf) : ReadRequest.keys(List.of(keyValues), asOf);
-            return count ? r.counting() : r.limitedTo(limit >= 0 ? Math.min(limit, rowCap + 1L) : rowCap + 1L);
+            return count ? r.counting() : r;
         }
     }
 
@@ -157,7 +151,7 @@ final class KeyLookup {
         }
         long limit = -1;
         if (i < t.size() && t.get(i).is("limit")) {
-            if (count || i + 2 != t.size() || t.get(i + 1).kind() != SqlTokens.Kind.NUMBER || !LIMIT.matcher(t.get(i + 1).value()).matches()) {
+            if (count || i + 2 != t.size() || t.get(i + 1).kind() != SqlTokens.Kind.NUMBER || !t.get(i + 1).value().matches("\\d{1,9}")) {
                 return null;
             }
             limit = Long.parseLong(t.get(i + 1).value());
@@ -233,7 +227,7 @@ final class KeyLookup {
 
     /** Reads the key, prefix or table and builds the answer, within {@code ctx}. */
     static QueryResult run(Plan plan, Router router, QueryContext ctx, int rowCap, long startNanos) throws Exception {
-        List<Object[]> read = ctx.with(() -> router.read(plan.table(), plan.request(rowCap)));
+        List<Object[]> read = ctx.with(() -> router.read(plan.table(), plan.request()));
         if (plan.count()) {
             long n = 0;
             for (Object[] r : read) {
@@ -281,7 +275,7 @@ final class KeyLookup {
         }
         switch (type) {
             case "TIMESTAMP":
-                return IsoInstants.format(((Number) v).longValue());
+                return Instant.ofEpochMilli(((Number) v).longValue()).toString();
             case "DATE":
                 return LocalDate.ofEpochDay(((Number) v).longValue()).toString();
             case "TIME":

@@ -8,9 +8,10 @@ import dev.almanac.foundation.FoundationTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 import dev.almanac.foundation.LatestHistory;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -62,37 +63,29 @@ final class LatestTable extends ObservationTable {
         if (request.countOnly()) {
             return ReadRequest.counted(count(history, request, asOf, ctx));
         }
-        // Adds a row; answers whether more are wanted (the request's limit, when it has one).
-        Predicate<IndicatorObservation> add = o -> {
+        Consumer<IndicatorObservation> add = o -> {
             if ((rows.size() & 1023) == 0) {
                 ctx.check();
             }
             rows.add(ObservationColumns.row(o));
-            return !request.enough(rows.size());
         };
-        if (request.enough(0)) {
-            return rows;
-        }
         if (request.fullScan() && !request.indexPrefixes().isEmpty()) {
             for (String region : request.indexPrefixes()) {
-                history.regionWinners(region, asOf, add::test);
+                history.regionWinners(region, asOf, add);
             }
             return rows;
         }
         if (request.fullScan()) {
-            history.winnersWhile(null, asOf, add);
+            history.winners(null, asOf, add);
         }
         for (List<String> p : request.prefixes()) {
-            if (request.enough(rows.size())) {
-                break;
-            }
             if (p.size() >= 3) {
                 IndicatorObservation o = history.get(new ObservationKey(p.get(0), p.get(1), p.get(2)), asOf);
                 if (o != null) {
-                    add.test(o);
+                    add.accept(o);
                 }
             } else {
-                history.winnersWhile(prefix(p), asOf, add);
+                history.winners(prefix(p), asOf, add);
             }
         }
         return rows;
@@ -153,5 +146,16 @@ final class LatestTable extends ObservationTable {
 
     static byte[] prefix(List<String> p) {
         return p.size() == 1 ? LatestHistory.indicatorPrefix(p.get(0)) : LatestHistory.seriesPrefix(p.get(0), p.get(1));
+    }
+
+    static void drain(KeyValueIterator<?, IndicatorObservation> it, List<Object[]> rows, QueryContext ctx) {
+        try (it) {
+            while (it.hasNext()) {
+                if ((rows.size() & 1023) == 0) {
+                    ctx.check();
+                }
+                rows.add(ObservationColumns.row(it.next().value));
+            }
+        }
     }
 }

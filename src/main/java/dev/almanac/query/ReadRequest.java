@@ -16,19 +16,14 @@ import java.util.Objects;
  * @param asOf as-of time in epoch millis, or null for the live table
  * @param countOnly only the number of rows is wanted: a table may answer with {@link #counted} rows,
  *     which stand for rows without holding their values (see {@link TableDef#readPartition})
- * @param limit at most this many rows of each partition are wanted (the first ones it would give), or -1
- *     for all: a table may stop reading a partition there, or ignore it; only for reads whose rows all
- *     match the statement (a {@link KeyLookup} with no filter beyond its key), which are cut to the same
- *     number of rows after they are merged, so the answer does not change
  */
-public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf, boolean countOnly,
-                          long limit) {
+public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf, boolean countOnly) {
 
     /** What a table answers a count-only request with, once per row, instead of the row's values. */
     static final Object[] COUNTED = new Object[0];
 
     public ReadRequest(boolean fullScan, List<List<String>> prefixes, List<String> indexPrefixes, Long asOf) {
-        this(fullScan, prefixes, indexPrefixes, asOf, false, -1);
+        this(fullScan, prefixes, indexPrefixes, asOf, false);
     }
 
     public ReadRequest {
@@ -39,9 +34,6 @@ public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<St
         }
         if (!fullScan && !indexPrefixes.isEmpty()) {
             throw new IllegalArgumentException("index prefixes narrow full scans only");
-        }
-        if (limit < -1 || (countOnly && limit != -1)) {
-            throw new IllegalArgumentException("a limit is -1 (none) or at least 0, and a count has none");
         }
         for (List<String> p : prefixes) {
             if (p.isEmpty() || p.stream().anyMatch(Objects::isNull)) {
@@ -67,22 +59,12 @@ public record ReadRequest(boolean fullScan, List<List<String>> prefixes, List<St
 
     /** The same request restricted to other prefixes (for one partition). */
     ReadRequest withPrefixes(List<List<String>> subset) {
-        return new ReadRequest(false, subset, List.of(), asOf, countOnly, limit);
+        return new ReadRequest(false, subset, List.of(), asOf, countOnly);
     }
 
     /** The same request, for the number of rows only. */
     ReadRequest counting() {
-        return new ReadRequest(fullScan, prefixes, indexPrefixes, asOf, true, -1);
-    }
-
-    /** The same request, for at most the first {@code n} rows of each partition. */
-    ReadRequest limitedTo(long n) {
-        return new ReadRequest(fullScan, prefixes, indexPrefixes, asOf, false, n);
-    }
-
-    /** Whether a partition that gave {@code rows} rows has given all that is wanted of it. */
-    boolean enough(long rows) {
-        return limit >= 0 && rows >= limit;
+        return new ReadRequest(fullScan, prefixes, indexPrefixes, asOf, true);
     }
 
     /** {@code n} rows that stand for rows of a count-only request. */

@@ -3,6 +3,7 @@ package dev.almanac.query;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -50,7 +51,7 @@ final class ResultRows {
         switch (type) {
             case "TIMESTAMP": {
                 Timestamp t = rs.getTimestamp(i, UTC.get());
-                return t == null ? null : IsoInstants.format(t.getTime());
+                return t == null ? null : Instant.ofEpochMilli(t.getTime()).toString();
             }
             case "DATE": {
                 java.sql.Date d = rs.getDate(i, UTC.get());

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A shadow copy of the pipeline "as of" a date: its own application id ({@code <live id>-<prefix>})
@@ -69,7 +71,18 @@ public record Rebuild(AlmanacConfig live, String prefix, Instant publishedUpTo) 
     /** Reads the summary from a running shadow pipeline. */
     public static Summary summary(Pipeline shadow) {
         return new Summary(shadow.latestHistory().count(),
-                shadow.currentValues().count(null), shadow.validationCounts(),
+                count(shadow.keyValueStore(FoundationTopology.CURRENT_STORE)), shadow.validationCounts(),
                 FoundationTopology.excludedByCutoff(shadow.keyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE)));
+    }
+
+    private static <K, V> long count(ReadOnlyKeyValueStore<K, V> store) {
+        long n = 0;
+        try (KeyValueIterator<K, V> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 }

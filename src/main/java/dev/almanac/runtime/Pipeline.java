@@ -5,7 +5,6 @@ import dev.almanac.derived.DerivedTopology;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.foundation.CurrentValues;
 import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.foundation.LatestHistory;
 import dev.almanac.foundation.ValidationCounts;
@@ -246,12 +245,6 @@ public final class Pipeline implements AutoCloseable {
     public LatestHistory.Reader latestHistory() {
         return new LatestHistory.Reader(keyValueStore(FoundationTopology.LATEST_HISTORY_STORE),
                 topics.validObservations().valueSerde().deserializer(), topics.validObservations().name());
-    }
-
-    /** The current-value table over all local partitions. */
-    public CurrentValues.Reader currentValues() {
-        return new CurrentValues(topics.current(), CurrentValues.changelogTopic(config.applicationId()))
-                .reader(keyValueStore(FoundationTopology.CURRENT_STORE));
     }
 
     /** A read-only view over all local partitions of a foundation key-value store. */

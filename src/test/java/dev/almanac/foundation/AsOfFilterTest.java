@@ -71,7 +71,7 @@ class AsOfFilterTest {
             LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
             assertEquals("a000-006", latest.get(GDP, Long.MAX_VALUE).getId());
             assertEquals(5e12, latest.get(GDP, Long.MAX_VALUE).getValue());
-            CurrentValues.Reader current = CurrentReaders.of(d, LIVE, "as-of-test");
+            KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(183.0, current.get(LLM).getValue());
             KeyValueStore<String, Long> counts = d.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE);
             assertEquals(2, FoundationTopology.excludedByCutoff(counts));
@@ -88,7 +88,7 @@ class AsOfFilterTest {
     void shouldIncludeTheWholeCutoffInstantWhenPublishedExactlyThen() {
         Topology t = FoundationTopology.build(LIVE, Optional.of(Instant.parse("2025-06-23T00:00:00Z")));
         try (TopologyTestDriver d = run(t, LIVE, ALL)) {
-            CurrentValues.Reader current = CurrentReaders.of(d, LIVE, "as-of-test");
+            KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(132.0, current.get(LLM).getValue());
             LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
             assertNull(latest.get(GDP, Long.MAX_VALUE), "no GDP figure had been published by then");
@@ -129,7 +129,7 @@ class AsOfFilterTest {
         try (TopologyTestDriver d = run(t, LIVE, ALL)) {
             LatestHistory.Reader latest = HistoryReaders.of(d, LIVE);
             assertEquals("a001-001", latest.get(GDP, Long.MAX_VALUE).getId());
-            CurrentValues.Reader current = CurrentReaders.of(d, LIVE, "as-of-test");
+            KeyValueStore<SeriesKey, IndicatorObservation> current = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(209.0, current.get(LLM).getValue());
             assertEquals(0, FoundationTopology.excludedByCutoff(d.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE)));
         }

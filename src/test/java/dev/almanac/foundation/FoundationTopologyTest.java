@@ -30,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,6 @@ class FoundationTopologyTest {
 
     private TopicCatalogue topics;
     private TopologyTestDriver driver;
-    private final String applicationId = "foundation-test-" + java.util.UUID.randomUUID();
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<ObservationKey, IndicatorObservation> valid;
     private TestOutputTopic<byte[], byte[]> rejected;
@@ -53,7 +53,7 @@ class FoundationTopologyTest {
     @BeforeEach
     void setUp() {
         topics = Fixtures.catalogue();
-        driver = newDriver(topics, applicationId);
+        driver = newDriver(topics);
         raw = driver.createInputTopic(topics.rawObservations().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         valid = output(topics.validObservations());
         rejected = driver.createOutputTopic(topics.rejectedObservations().name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -62,12 +62,8 @@ class FoundationTopologyTest {
     }
 
     static TopologyTestDriver newDriver(TopicCatalogue topics) {
-        return newDriver(topics, "foundation-test-" + java.util.UUID.randomUUID());
-    }
-
-    static TopologyTestDriver newDriver(TopicCatalogue topics, String applicationId) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "foundation-test-" + java.util.UUID.randomUUID());
         p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/almanac-tests");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return new TopologyTestDriver(FoundationTopology.build(topics), p);
@@ -262,7 +258,7 @@ class FoundationTopologyTest {
         send(Fixtures.json("m1", "registered_llm_count", "CN-BJ", "asof:2025-06-23", "132", "2025-06-23"));
         send(Fixtures.json("m3", "registered_llm_count", "CN-BJ", "asof:2025-12-31", "209", "2026-01-26"));
         send(Fixtures.json("m2", "registered_llm_count", "CN-BJ", "asof:2025-12-08", "183", "2025-12-08"));
-        CurrentValues.Reader store = CurrentReaders.of(driver, topics, applicationId);
+        KeyValueStore<SeriesKey, IndicatorObservation> store = driver.getKeyValueStore(FoundationTopology.CURRENT_STORE);
         assertEquals(209.0, store.get(new SeriesKey("registered_llm_count", "CN-BJ", "STOCK")).getValue());
         assertEquals(List.of(132.0, 209.0), current.readValuesToList().stream().map(IndicatorObservation::getValue).toList());
     }
@@ -276,12 +272,11 @@ class FoundationTopologyTest {
             Collections.shuffle(shuffled, new Random(seed));
             Map<String, String> tables;
             TopicCatalogue t = Fixtures.catalogue();
-            String app = "foundation-order-test-" + java.util.UUID.randomUUID();
-            try (TopologyTestDriver d = newDriver(t, app)) {
+            try (TopologyTestDriver d = newDriver(t)) {
                 TestInputTopic<byte[], byte[]> in = d.createInputTopic(t.rawObservations().name(),
                         Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
                 shuffled.forEach(l -> in.pipeInput(null, l.getBytes(StandardCharsets.UTF_8)));
-                tables = snapshot(d, t, app);
+                tables = snapshot(d, t);
             }
             assertEquals(lines.size(), ValidationCountsHolder.last.accepted(), "every bundled observation is valid");
             if (reference == null) {
@@ -297,12 +292,15 @@ class FoundationTopologyTest {
         static ValidationCounts last;
     }
 
-    private static Map<String, String> snapshot(TopologyTestDriver d, TopicCatalogue t, String applicationId) {
+    private static Map<String, String> snapshot(TopologyTestDriver d, TopicCatalogue t) {
         Map<String, String> out = new TreeMap<>();
         for (IndicatorObservation o : HistoryReaders.of(d, t).all()) {
             out.put("latest " + new ObservationKey(o.getIndicator(), o.getRegion(), o.getPeriod()), o.toString());
         }
-        CurrentReaders.of(d, t, applicationId).table().forEach((k, v) -> out.put("current " + k, v.toString()));
+        KeyValueStore<SeriesKey, IndicatorObservation> currentTable = d.getKeyValueStore(FoundationTopology.CURRENT_STORE);
+        try (KeyValueIterator<SeriesKey, IndicatorObservation> it = currentTable.all()) {
+            it.forEachRemaining(kv -> out.put("current " + kv.key, kv.value.toString()));
+        }
         ValidationCountsHolder.last = ValidationCounts.sum(d.getKeyValueStore(FoundationTopology.VALIDATION_COUNTS_STORE));
         return out;
     }

@@ -18,7 +18,7 @@ import dev.almanac.derived.DerivedTopics;
 import dev.almanac.kafka.TableReader;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.foundation.CurrentValues;
+import dev.almanac.foundation.FoundationTopology;
 import dev.almanac.foundation.ValidationCounts;
 import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.Rejection;
@@ -43,6 +43,9 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,13 +104,24 @@ class ReplayIT {
         for (Topic<?, ?> t : DerivedTopics.all(p.topics(), p.definitions())) {
             derived.put(t.name().substring(p.topics().prefix().length()), text(TableReader.read(bootstrap, t, Duration.ofMinutes(1))));
         }
-        return new Tables(text(p.latestHistory().table()), text(p.currentValues().table()),
+        return new Tables(text(p.latestHistory().table()), dump(p.keyValueStore(FoundationTopology.CURRENT_STORE)),
                 derived);
     }
 
     private static <K, V> Map<String, String> text(Map<K, V> table) {
         Map<String, String> rows = new TreeMap<>();
         table.forEach((k, v) -> rows.put(String.valueOf(k), String.valueOf(v)));
+        return rows;
+    }
+
+    private static <K, V> Map<String, String> dump(ReadOnlyKeyValueStore<K, V> store) {
+        Map<String, String> rows = new TreeMap<>();
+        try (KeyValueIterator<K, V> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<K, V> kv = it.next();
+                rows.put(kv.key.toString(), kv.value.toString());
+            }
+        }
         return rows;
     }
 
@@ -246,7 +260,7 @@ class ReplayIT {
             Map<ObservationKey, IndicatorObservation> latest = p.latestHistory().table();
             assertEquals("a003-003", latest.get(gdp).getId(), "live: 5.2073万亿 published 2026-01-26");
             assertEquals(5.2073e12, latest.get(gdp).getValue(), 1);
-            CurrentValues.Reader current = p.currentValues();
+            ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> current = p.keyValueStore(FoundationTopology.CURRENT_STORE);
             assertEquals(209.0, current.get(llm).getValue());
             assertEquals(KafkaStreams.State.RUNNING, p.streams().state(), "the live pipeline kept running");
             assertEquals(liveBefore, tables(p).latest(), "and its table is untouched");

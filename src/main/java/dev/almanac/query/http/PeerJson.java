@@ -54,9 +54,6 @@ final class PeerJson {
             } else {
                 n.put("as_of", r.asOf());
             }
-            if (r.limit() >= 0) {
-                n.put("limit", r.limit()); // a peer that does not know it reads the whole partition: the same answer
-            }
         });
         return MAPPER.writeValueAsBytes(root);
     }
@@ -77,8 +74,7 @@ final class PeerJson {
             List<String> index = new ArrayList<>();
             n.path("index_prefixes").forEach(v -> index.add(v.asText()));
             Long asOf = n.path("as_of").isNumber() ? n.path("as_of").asLong() : null;
-            long limit = n.path("limit").isIntegralNumber() && n.path("limit").asLong() >= 0 ? n.path("limit").asLong() : -1;
-            partitions.put(Integer.parseInt(e.getKey()), new ReadRequest(n.path("full_scan").asBoolean(), prefixes, index, asOf, false, limit));
+            partitions.put(Integer.parseInt(e.getKey()), new ReadRequest(n.path("full_scan").asBoolean(), prefixes, index, asOf));
         }
         return new Read(root.path("table").asText(), root.path("standby").asBoolean(), root.path("timeout_ms").asLong(30_000), partitions);
     }

@@ -7,10 +7,13 @@ import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import org.apache.kafka.common.utils.Bytes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -35,6 +38,7 @@ public final class DerivedInputs {
     private KTable<String, Region> regions;
     private final List<Consumer<Topology>> atBuild = new ArrayList<>();
     private final Set<String> claimed = new HashSet<>();
+    private final Map<String, Object> shared = new HashMap<>();
 
     DerivedInputs(StreamsBuilder builder, TopicCatalogue topics) {
         this.builder = builder;
@@ -82,6 +86,22 @@ public final class DerivedInputs {
     /** True the first time {@code resource} is claimed: for nodes that several tables share but only one may add. */
     public boolean claim(String resource) {
         return claimed.add(resource);
+    }
+
+    /**
+     * The part of the topology named {@code resource}, created by {@code create} on first use and the same
+     * object for every later caller: for a stream several tables read (one scan of a store per change
+     * instead of one per table). The caller that creates it names its nodes after {@code resource}, not
+     * after its own table, so the names do not depend on which table comes first.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(String resource, Supplier<T> create) {
+        Object existing = shared.get(resource);
+        if (existing == null) {
+            existing = create.get();
+            shared.put(resource, existing);
+        }
+        return (T) existing;
     }
 
     void finish(Topology topology) {

@@ -22,6 +22,9 @@ import org.apache.kafka.streams.state.Stores;
  *            └─▶ rejected topic                 └─▶ current ─▶ current topic
  * </pre>
  *
+ * The valid and latest topics are both partitioned by {@link SeriesPartitioner}: every period of an
+ * (indicator, region) series is in one partition.
+ *
  * With a publication cutoff (a rebuild "as of" a date), a filter between validation and the valid
  * topic drops every observation published after the cutoff, so every table downstream only ever
  * sees what had been published by then.
@@ -107,8 +110,11 @@ public final class FoundationTopology {
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(history, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
                 "valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name(),
                 LATEST_PROCESSOR, latest);
+        // Partitioned like the valid topic, by series: the derived application reads a whole series from
+        // its latest store without a repartition (periods, growth), and its joins on the latest table
+        // locate keys with the same partitioner.
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
-                topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);
+                topics.latest().valueSerde().serializer(), new SeriesPartitioner<>(), LATEST_PROCESSOR);
 
         topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
         var current = topics.current();

@@ -148,7 +148,7 @@ class SeriesTopologyTest {
     }
 
     @Test
-    void shouldKeepTheSnapshotInPeriodOrderAndDeriveTheSameRowsWhenPeriodsArriveOutOfOrder() {
+    void shouldDeriveTheSameRowsWhenPeriodsArriveOutOfOrder() {
         java.util.List<dev.almanac.avro.IndicatorObservation> all = new java.util.ArrayList<>();
         for (int year = 2018; year <= 2025; year++) {
             for (int m = 2; m <= 12; m++) {
@@ -167,14 +167,59 @@ class SeriesTopologyTest {
             java.util.Collections.shuffle(order, new java.util.Random(5));
             order.forEach(shuffled::latest);
             assertEquals(inOrder, DerivedDriver.table(out));
-            dev.almanac.avro.SeriesSnapshot snapshot = shuffled.driver.<String, dev.almanac.avro.SeriesSnapshot>getKeyValueStore(
-                    "periods-series-store").get("gdp|CN-BJ");
-            java.util.List<dev.almanac.observation.Period> seen = snapshot.getPoints().stream()
-                    .map(p -> dev.almanac.observation.Period.parse(p.getPeriod())).toList();
-            java.util.List<dev.almanac.observation.Period> sorted = new java.util.ArrayList<>(seen);
-            java.util.Collections.sort(sorted);
-            assertEquals(sorted, seen);
-            assertEquals(all.size(), seen.size());
+        }
+    }
+
+    @Test
+    void shouldRetractDerivedPeriodAndGrowthWhenAnInputIsWithdrawn() {
+        for (int y : new int[] {2024, 2025}) {
+            d.latest(obs("h1-" + y, "gdp", "CN-BJ", y + "-H1", 2.0e12 * (y - 2023), "CNY", Qualifier.exact, y + "-07-20"));
+            d.latest(obs("ytd-" + y, "gdp", "CN-BJ", y + "-Q1..Q3", 3.2e12 * (y - 2023), "CNY", Qualifier.exact, y + "-10-20"));
+        }
+        assertTrue(DerivedDriver.table(periods).containsKey(key("CN-BJ", "2025-Q3")));
+        assertTrue(DerivedDriver.table(growth).containsKey(key("CN-BJ", "2025-Q3")));
+
+        d.latest.pipeInput(key("CN-BJ", "2024-H1"), null);
+
+        var periodChanges = periods.readRecordsToList();
+        assertEquals(1, periodChanges.size(), "only 2024-Q3 goes: " + periodChanges);
+        assertEquals(key("CN-BJ", "2024-Q3"), periodChanges.get(0).key());
+        assertNull(periodChanges.get(0).value());
+        var growthChanges = growth.readRecordsToList();
+        assertTrue(growthChanges.stream().anyMatch(r -> r.key().equals(key("CN-BJ", "2025-Q3")) && r.value() == null),
+                "growth of the derived 2025-Q3 loses its base: " + growthChanges);
+        assertTrue(growthChanges.stream().noneMatch(r -> r.key().equals(key("CN-BJ", "2025-Q1..Q3"))),
+                "growth of the reported year-to-date is untouched: " + growthChanges);
+    }
+
+    @Test
+    void shouldReplaceGrowthWhenTheBaseYearIsRevised() {
+        d.latest(obs("y24", "gdp", "CN-BJ", "2024", 5.0e12, "CNY", Qualifier.exact, "2025-01-20"));
+        d.latest(obs("y25", "gdp", "CN-BJ", "2025", 5.5e12, "CNY", Qualifier.exact, "2026-01-21"));
+        growth.readRecordsToList();
+        d.latest(obs("y24r", "gdp", "CN-BJ", "2024", 4.4e12, "CNY", Qualifier.exact, "2025-06-01"));
+
+        var changes = growth.readRecordsToList();
+        assertEquals(1, changes.size(), "one row replaced: " + changes);
+        assertEquals(25.0, changes.get(0).value().getValue(), 1e-9);
+        assertEquals(List.of("y25", "y24r"), changes.get(0).value().getInputIds());
+    }
+
+    @Test
+    void shouldKeepSeriesApartWhenTheirChangesInterleaveAndOneRegionCodeStartsWithAnother() {
+        String[] regions = {"CN-BJ", "CN-BJ-HD", "CN-SH"};
+        for (int i = 0; i < regions.length; i++) {
+            d.latest(obs("h1-" + i, "gdp", regions[i], "2025-H1", 1.0e12 * (i + 1), "CNY", Qualifier.exact, "2025-07-20"));
+        }
+        for (int i = 0; i < regions.length; i++) {
+            d.latest(obs("ytd-" + i, "gdp", regions[i], "2025-Q1..Q3", 1.5e12 * (i + 1), "CNY", Qualifier.exact, "2025-10-20"));
+        }
+        Map<ObservationKey, DerivedPeriodValue> table = DerivedDriver.table(periods);
+        assertEquals(3, table.size(), table.keySet().toString());
+        for (int i = 0; i < regions.length; i++) {
+            DerivedPeriodValue q3 = table.get(key(regions[i], "2025-Q3"));
+            assertEquals(0.5e12 * (i + 1), q3.getValue(), 1);
+            assertEquals(List.of("ytd-" + i, "h1-" + i), q3.getInputIds());
         }
     }
 }

@@ -7,40 +7,40 @@ import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.SeriesPeriods;
 import dev.almanac.avro.SeriesPoint;
 import dev.almanac.avro.SeriesSnapshot;
-import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.observation.Period;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Tables computed within one (indicator, region) series: de-cumulated periods and year-over-year
- * growth. The latest table is regrouped by series into a snapshot (latest value of every period; the
- * aggregation's subtractor makes revisions replace, never add), and each new snapshot is turned into
- * rows by a pure function ({@link PeriodAlgebra}, {@link YearOverYear}).
+ * growth. On each change of the latest table, the changed series is read whole (latest value of every
+ * period) from the latest table's own store with one prefix scan, and the snapshot is turned into rows by
+ * a pure function ({@link PeriodAlgebra}, {@link YearOverYear}); only rows that differ from what the table
+ * emitted before are written.
  *
  * <pre>
- * latest ─filter─▶ group by series ─▶ snapshot store ─▶ derive ─▶ &lt;prefix&gt;.&lt;name&gt; (+ &lt;name&gt;-store)
+ * latest ─filter─▶ scan series (derived-latest-store) ─┬▶ derive ─▶ &lt;prefix&gt;.&lt;name&gt; (+ &lt;name&gt;-store)
+ *                                                      └▶ derive ─▶ (another table with the same indicators)
  * </pre>
+ *
+ * No repartition and no series store: the foundation writes the latest topic with
+ * {@link dev.almanac.kafka.SeriesPartitioner}, so every period of a series is in one partition, and the
+ * store of the latest table, which the derived application keeps anyway, holds the whole series.
  */
 public final class SeriesTopology {
 
@@ -110,29 +110,33 @@ public final class SeriesTopology {
                                                         Topic<ObservationKey, V> out,
                                                         Function<SeriesSnapshot, Map<String, V>> derive) {
         TopicCatalogue topics = sources.topics();
-        Serde<SeriesPoint> pointSerde = topics.serdes().specific(SeriesPoint.class, false);
-        Serde<SeriesSnapshot> snapshotSerde = topics.serdes().specific(SeriesSnapshot.class, false);
-
-        KTable<String, SeriesSnapshot> series = sources.latest()
-                .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(n + "-select"))
-                .groupBy((k, v) -> KeyValue.pair(seriesKey(k.getIndicator(), k.getRegion()), SeriesPoints.of(v)),
-                        Grouped.with(n + "-by-series", Serdes.String(), pointSerde))
-                .aggregate(() -> new SeriesSnapshot("", "", List.of()),
-                        (key, point, snapshot) -> withPoint(key, snapshot, point),
-                        (key, point, snapshot) -> withoutPoint(key, snapshot, point),
-                        Named.as(n + "-series"),
-                        Materialized.<String, SeriesSnapshot, KeyValueStore<Bytes, byte[]>>as(n + "-series-store")
-                                .withKeySerde(Serdes.String()).withValueSerde(snapshotSerde));
-
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(n + "-store"),
                 out.keySerde(), out.valueSerde()));
         sources.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(n + "-emitted-store"),
                 Serdes.String(), topics.serdes().specific(SeriesPeriods.class, false)));
 
-        series.toStream(Named.as(n + "-series-changes"))
+        snapshots(sources, indicators)
                 .process(() -> new SeriesDerivationProcessor<>(n + "-store", n + "-emitted-store", derive),
                         Named.as(n + "-derive"), n + "-store", n + "-emitted-store")
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(n + "-sink"));
+    }
+
+    /**
+     * The snapshot of each changed series of {@code indicators}, read from the latest table's store: one
+     * scan per change, shared by every series table with the same indicators (its nodes are named after
+     * them, {@code series-<indicators>-...}).
+     */
+    static KStream<String, SeriesSnapshot> snapshots(DerivedInputs sources, Set<String> indicators) {
+        String base = "series-" + String.join("-", new TreeSet<>(indicators));
+        return sources.shared(base, () -> {
+            Topic<ObservationKey, IndicatorObservation> latest = sources.topics().latest();
+            Serializer<ObservationKey> prefix = SeriesScanProcessor.seriesPrefix(latest.keySerde().serializer(), latest.name());
+            return sources.latest()
+                    .toStream(Named.as(base + "-changes"))
+                    .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(base + "-select"))
+                    .process(() -> new SeriesScanProcessor(DerivedInputs.LATEST_STORE, prefix), Named.as(base + "-scan"),
+                            DerivedInputs.LATEST_STORE);
+        });
     }
 
     static String seriesKey(String indicator, String region) {
@@ -142,42 +146,5 @@ public final class SeriesTopology {
     static String[] splitSeriesKey(String key) {
         int bar = key.indexOf('|');
         return new String[] {key.substring(0, bar), key.substring(bar + 1)};
-    }
-
-    private static SeriesSnapshot withPoint(String key, SeriesSnapshot snapshot, SeriesPoint point) {
-        String[] series = splitSeriesKey(key);
-        List<SeriesPoint> points = new ArrayList<>(snapshot.getPoints().size() + 1);
-        for (SeriesPoint p : snapshot.getPoints()) {
-            if (!p.getPeriod().equals(point.getPeriod())) {
-                points.add(p);
-            }
-        }
-        // Snapshots are kept in period order: insert by binary search (O(log n) period parses) instead of
-        // re-sorting the series with two regex parses per comparison on every change.
-        Period period = Period.parse(point.getPeriod());
-        int lo = 0;
-        int hi = points.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Period.parse(points.get(mid).getPeriod()).compareTo(period) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        points.add(lo, point);
-        return new SeriesSnapshot(series[0], series[1], points);
-    }
-
-    private static SeriesSnapshot withoutPoint(String key, SeriesSnapshot snapshot, SeriesPoint point) {
-        String[] series = splitSeriesKey(key);
-        List<SeriesPoint> points = new ArrayList<>();
-        for (SeriesPoint p : snapshot.getPoints()) {
-            // Only the exact point being retracted goes: if the adder already put its successor, keep that.
-            if (!(p.getPeriod().equals(point.getPeriod()) && p.getId().equals(point.getId()))) {
-                points.add(p);
-            }
-        }
-        return new SeriesSnapshot(series[0], series[1], points);
     }
 }

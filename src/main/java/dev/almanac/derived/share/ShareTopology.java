@@ -10,6 +10,7 @@ import dev.almanac.derived.SeriesPoints;
 import dev.almanac.derived.Qualifiers;
 import dev.almanac.derived.DerivedInputs;
 import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.observation.Units;
@@ -36,8 +37,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * subscribed to it through the second join; a hierarchy change re-subscribes through the first. A
  * region not yet in the hierarchy simply has no join partner until it arrives.
  *
- * <p>Both joins rely on the latest and regions topics being partitioned by the default partitioner
- * (the foundation's latest sink and the region loader use it).
+ * <p>The latest topic is partitioned by series ({@link SeriesPartitioner}), the regions topic by the
+ * default partitioner. Each join is told how its two sides are partitioned: responses go back to the
+ * left side's partition of the key (series partitioner: the candidates, and the region-join result
+ * that keeps their keys and partitions), subscriptions to the right side's partition of the foreign key
+ * (default partitioner for regions, series partitioner for the parent's latest value).
  */
 public final class ShareTopology {
 
@@ -70,7 +74,7 @@ public final class ShareTopology {
                 .join(sources.regions(),
                         IndicatorObservation::getRegion,
                         (obs, region) -> new RegionValue(obs.getIndicator(), obs.getRegion(), parentOf(region), SeriesPoints.of(obs)),
-                        TableJoined.as(n + "-region-join"),
+                        TableJoined.<ObservationKey, String>with(new SeriesPartitioner<>(), null).withName(n + "-region-join"),
                         Materialized.<ObservationKey, RegionValue, KeyValueStore<Bytes, byte[]>>as(n + "-region-join-store")
                                 .withKeySerde(keySerde).withValueSerde(regionValueSerde))
                 .filter((k, v) -> v.getParent() != null, Named.as(n + "-has-parent"));
@@ -79,7 +83,8 @@ public final class ShareTopology {
                 .join(candidates,
                         rv -> new ObservationKey(rv.getIndicator(), rv.getParent(), rv.getPoint().getPeriod()),
                         (rv, parentObs) -> share(rv, parentObs),
-                        TableJoined.as(n + "-parent-join"),
+                        TableJoined.<ObservationKey, ObservationKey>with(new SeriesPartitioner<>(), new SeriesPartitioner<>())
+                                .withName(n + "-parent-join"),
                         Materialized.<ObservationKey, ShareOfParent, KeyValueStore<Bytes, byte[]>>as(store(def))
                                 .withKeySerde(keySerde).withValueSerde(out.valueSerde()))
                 .toStream(Named.as(n + "-changes"))

@@ -1,0 +1,111 @@
+package dev.almanac.derived.series;
+
+import dev.almanac.avro.IndicatorObservation;
+import dev.almanac.avro.ObservationKey;
+import dev.almanac.avro.SeriesPoint;
+import dev.almanac.avro.SeriesSnapshot;
+import dev.almanac.derived.SeriesPoints;
+import dev.almanac.observation.Period;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * On each change of the latest table, reads the changed key's whole series (every period of its
+ * (indicator, region)) from the latest table's own store with one prefix scan, and forwards it as a
+ * snapshot in period order, keyed by {@link SeriesTopology#seriesKey}. An emptied series forwards a
+ * snapshot without points.
+ *
+ * <p>This needs every period of a series in one partition of the latest topic: the foundation writes it
+ * with {@link dev.almanac.kafka.SeriesPartitioner}.
+ */
+final class SeriesScanProcessor implements Processor<ObservationKey, IndicatorObservation, String, SeriesSnapshot> {
+
+    private final String latestStoreName;
+    private final Serializer<ObservationKey> seriesPrefix;
+    private ProcessorContext<String, SeriesSnapshot> context;
+    private TimestampedKeyValueStore<ObservationKey, IndicatorObservation> latest;
+
+    SeriesScanProcessor(String latestStoreName, Serializer<ObservationKey> seriesPrefix) {
+        this.latestStoreName = latestStoreName;
+        this.seriesPrefix = seriesPrefix;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SeriesSnapshot> context) {
+        this.context = context;
+        this.latest = context.getStateStore(latestStoreName);
+    }
+
+    @Override
+    public void process(Record<ObservationKey, IndicatorObservation> record) {
+        ObservationKey changed = record.key();
+        String indicator = changed.getIndicator();
+        String region = changed.getRegion();
+        List<Ordered> points = new ArrayList<>();
+        boolean sawChanged = false;
+        try (KeyValueIterator<ObservationKey, ValueAndTimestamp<IndicatorObservation>> it =
+                     latest.prefixScan(new ObservationKey(indicator, region, ""), seriesPrefix)) {
+            while (it.hasNext()) {
+                KeyValue<ObservationKey, ValueAndTimestamp<IndicatorObservation>> kv = it.next();
+                if (!kv.key.getIndicator().equals(indicator) || !kv.key.getRegion().equals(region)) {
+                    throw new IllegalStateException("prefix scan of " + latestStoreName + " for " + indicator + "/" + region
+                            + " returned " + kv.key + ": the series prefix does not match the store's key bytes");
+                }
+                if (kv.value == null || kv.value.value() == null) {
+                    continue;
+                }
+                IndicatorObservation o = kv.value.value();
+                sawChanged |= kv.key.getPeriod().equals(changed.getPeriod());
+                points.add(new Ordered(Period.parse(o.getPeriod()), SeriesPoints.of(o)));
+            }
+        }
+        if (record.value() != null && !sawChanged) {
+            // The store holds the key that was just written: not finding it means the prefix is not built
+            // the way the store's keys are (another key serde or schema id), and every series would come out
+            // empty. Fail instead of deriving from nothing.
+            throw new IllegalStateException("prefix scan of " + latestStoreName + " did not find the key it was triggered by: "
+                    + changed);
+        }
+        points.sort(Comparator.comparing(Ordered::period));
+        List<SeriesPoint> inOrder = new ArrayList<>(points.size());
+        for (Ordered p : points) {
+            inOrder.add(p.point());
+        }
+        context.forward(new Record<>(SeriesTopology.seriesKey(indicator, region),
+                new SeriesSnapshot(indicator, region, inOrder), record.timestamp()));
+    }
+
+    private record Ordered(Period period, SeriesPoint point) {
+    }
+
+    /**
+     * The bytes every key of one series starts with in a store written with {@code keySerializer} (the
+     * framed Avro key serde): a key is magic byte, schema id, then indicator, region and period, each as a
+     * zig-zag varint length and its UTF-8 bytes. The key with an empty period therefore ends with that
+     * period's length, the single byte 0; without it, what is left ends with the region's length and
+     * bytes, so CN-BJ does not match CN-BJ-HD. Store layers call it with no topic: the topic given here
+     * (the latest topic, the one the store's keys are written for) is used instead.
+     */
+    static Serializer<ObservationKey> seriesPrefix(Serializer<ObservationKey> keySerializer, String topic) {
+        return (ignoredTopic, key) -> {
+            if (!key.getPeriod().isEmpty()) {
+                throw new IllegalArgumentException("a series prefix has an empty period: " + key);
+            }
+            byte[] whole = keySerializer.serialize(topic, key);
+            if (whole[whole.length - 1] != 0) {
+                throw new IllegalStateException("the key serde does not end a key with its period's length: " + key);
+            }
+            return Arrays.copyOf(whole, whole.length - 1);
+        };
+    }
+}

@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * A table over a key-value store whose values are Avro records that carry their own key fields (the
  * derived tables: shares, growth, conflicts, registration counts, regions). The columns are the
  * record's fields: strings and enums as VARCHAR, doubles, longs (timestamp-millis as TIMESTAMP), ints
- * (date as DATE), booleans, arrays as comma-separated VARCHAR. Reads scan every partition (the stores'
- * keys are not partitioned by series, so there is no key pushdown); Calcite filters the rows.
+ * (date as DATE), booleans, arrays as comma-separated VARCHAR. Reads scan every partition (there is no
+ * key pushdown for these tables); Calcite filters the rows.
  */
 final class AvroStoreTable implements TableDef {
 

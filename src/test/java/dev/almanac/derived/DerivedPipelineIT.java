@@ -7,6 +7,8 @@ import dev.almanac.runtime.AlmanacConfig;
 import dev.almanac.runtime.Pipeline;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.avro.Conflict;
+import dev.almanac.avro.DerivedPeriodValue;
+import dev.almanac.avro.GrowthRate;
 import dev.almanac.avro.ConflictKey;
 import dev.almanac.avro.ModelRegistration;
 import dev.almanac.avro.ObservationKey;
@@ -19,6 +21,7 @@ import dev.almanac.derived.conflict.ConflictDetector;
 import dev.almanac.derived.conflict.ConflictTopology;
 import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.derived.definition.TableDefinition;
+import dev.almanac.derived.series.SeriesTopology;
 import dev.almanac.derived.share.ShareTopology;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
@@ -94,7 +97,28 @@ class DerivedPipelineIT {
                     Fixtures.bundledObservations().forEach(l -> producer.sendLine(topics.rawObservations().name(), l));
                     generated.forEach(r -> producer.sendLine(topics.rawRegistrations().name(), RegistrationJson.toJson(r)));
                     producer.sendLine(topics.rawRegistrations().name(), "{\"id\": \"broken\"}");
+                    // Cumulative reports of several series, interleaved: each series' periods must meet in one
+                    // partition for the periods and growth tables (the latest topic is partitioned by series).
+                    for (int year = 2010; year <= 2011; year++) {
+                        for (String period : new String[] {year + "-H1", year + "-Q1..Q3"}) {
+                            for (int i = 0; i < SERIES_REGIONS.length; i++) {
+                                producer.sendLine(topics.rawObservations().name(), cumulativeGdp(SERIES_REGIONS[i], period, i, year));
+                            }
+                        }
+                    }
                     producer.flush();
+                }
+
+                String periodsStore = SeriesTopology.store(defs.tables(TableDefinition.Periods.class).get(0));
+                String growthStore = SeriesTopology.store(defs.tables(TableDefinition.Growth.class).get(0));
+                for (int i = 0; i < SERIES_REGIONS.length; i++) {
+                    ObservationKey q3 = new ObservationKey("gdp", SERIES_REGIONS[i], "2011-Q3");
+                    DerivedPeriodValue derivedQ3 = await(() -> this.<ObservationKey, DerivedPeriodValue>store(derived, periodsStore).get(q3),
+                            "2011-Q3 derived for " + SERIES_REGIONS[i]);
+                    assertEquals(cumulativeValue(i, 2011, "Q1..Q3") - cumulativeValue(i, 2011, "H1"), derivedQ3.getValue(), 1e-3);
+                    GrowthRate growthQ3 = await(() -> this.<ObservationKey, GrowthRate>store(derived, growthStore).get(q3),
+                            "growth of 2011-Q3 for " + SERIES_REGIONS[i]);
+                    assertEquals(10.0, growthQ3.getValue(), 1e-9);
                 }
 
                 ObservationKey pudong = new ObservationKey("gdp", "CN-SH-PD", "2025");
@@ -147,6 +171,23 @@ class DerivedPipelineIT {
                 assertEquals(share.getValue(), (Double) fromTopic.get("value"), 1e-12);
             }
         }
+    }
+
+    /** Regions whose series the periods and growth check spreads over the partitions (CN-BJ-HD starts with CN-BJ). */
+    private static final String[] SERIES_REGIONS = {"CN-BJ", "CN-BJ-HD", "CN-SH", "CN-GD", "CN-ZJ", "CN-TJ"};
+
+    /** Cumulative value of series {@code i}: 10 % more in 2011 than in 2010, Q1..Q3 1.5 × H1. */
+    private static double cumulativeValue(int i, int year, String part) {
+        double h1 = 1000.0 * (i + 1) * (year == 2011 ? 1.1 : 1.0);
+        return part.equals("H1") ? h1 : 1.5 * h1;
+    }
+
+    private static String cumulativeGdp(String region, String period, int i, int year) {
+        String part = period.substring(5);
+        return String.format(java.util.Locale.ROOT, "{\"id\": \"it-%s-%s\", \"indicator\": \"gdp\", \"region\": \"%s\", "
+                + "\"period\": \"%s\", \"value\": %.1f, \"unit\": \"CNY\", \"qualifier\": \"exact\", "
+                + "\"published\": \"%d-12-01\", \"source\": \"it\"}", region, period, region, period,
+                cumulativeValue(i, year, part), year);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(KafkaStreams streams, String name) {

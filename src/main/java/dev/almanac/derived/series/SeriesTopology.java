@@ -131,7 +131,7 @@ public final class SeriesTopology {
         return sources.shared(base, () -> {
             Topic<ObservationKey, IndicatorObservation> latest = sources.topics().latest();
             Serializer<ObservationKey> prefix = SeriesScanProcessor.seriesPrefix(latest.keySerde().serializer(), latest.name());
-            return sources.latest()
+            return sources.latest(indicators)
                     .toStream(Named.as(base + "-changes"))
                     .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(base + "-select"))
                     .process(() -> new SeriesScanProcessor(DerivedInputs.LATEST_STORE, prefix), Named.as(base + "-scan"),

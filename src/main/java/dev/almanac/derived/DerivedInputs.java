@@ -5,6 +5,8 @@ import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Region;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +34,8 @@ public final class DerivedInputs {
     private final StreamsBuilder builder;
     private final TopicCatalogue topics;
     private KTable<ObservationKey, IndicatorObservation> latest;
+    /** Indicators some table reads from the latest table; filled while the topology is built. */
+    private final Set<String> latestIndicators = new HashSet<>();
     private KTable<String, Region> regions;
     private final List<Consumer<Topology>> atBuild = new ArrayList<>();
     private final Set<String> claimed = new HashSet<>();
@@ -49,11 +53,26 @@ public final class DerivedInputs {
         return topics;
     }
 
-    /** The latest table read from {@code <prefix>.latest}. */
-    public KTable<ObservationKey, IndicatorObservation> latest() {
+    /**
+     * The latest table read from {@code <prefix>.latest}, holding (at least) {@code indicators}: the caller
+     * declares the indicators it reads. The table holds only the indicators some table declared: the
+     * latest topic carries every indicator, most of which no derived table reads, and each record that
+     * enters the table costs a store write, a cache entry, its decoding on every cache flush and a visit to
+     * every downstream filter. A record of another indicator is read as a deletion of its key, which leaves
+     * the table untouched (a store restored from the topic may still hold such keys; nobody reads them).
+     */
+    public KTable<ObservationKey, IndicatorObservation> latest(Set<String> indicators) {
+        latestIndicators.addAll(indicators);
         if (latest == null) {
             Topic<ObservationKey, IndicatorObservation> t = topics.latest();
-            latest = builder.table(t.name(), Consumed.with(t.keySerde(), t.valueSerde()).withName("derived-latest-source"),
+            Set<String> read = latestIndicators;
+            Deserializer<IndicatorObservation> all = t.valueSerde().deserializer();
+            Deserializer<IndicatorObservation> onlyRead = (topic, bytes) -> {
+                IndicatorObservation o = all.deserialize(topic, bytes);
+                return o == null || read.contains(o.getIndicator()) ? o : null;
+            };
+            latest = builder.table(t.name(),
+                    Consumed.with(t.keySerde(), Serdes.serdeFrom(t.valueSerde().serializer(), onlyRead)).withName("derived-latest-source"),
                     Materialized.<ObservationKey, IndicatorObservation, KeyValueStore<Bytes, byte[]>>as(LATEST_STORE)
                             .withKeySerde(t.keySerde()).withValueSerde(t.valueSerde()));
         }

@@ -102,10 +102,10 @@ public final class FoundationTopology {
         // cast only widens the output type the API declares.
         HistoryStoreSupplier history = new HistoryStoreSupplier(LATEST_HISTORY_STORE, valid.valueSerde().deserializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ProcessorSupplier<ObservationKey, IndicatorObservation, Void, Void> latest =
-                () -> (Processor) new LatestProcessor(valid.valueSerde().serializer(), valid.name());
+        ProcessorSupplier<ObservationKey, LatestProcessor.Received, Void, Void> latest = () -> (Processor) new LatestProcessor();
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(history, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
-                "valid-observations-source", valid.keySerde().deserializer(), valid.valueSerde().deserializer(), valid.name(),
+                "valid-observations-source", valid.keySerde().deserializer(),
+                LatestProcessor.Received.deserializer(valid.valueSerde().deserializer()), valid.name(),
                 LATEST_PROCESSOR, latest);
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), LATEST_PROCESSOR);

@@ -69,6 +69,10 @@ public final class ObservationValidator {
             throw Rejection.of(Rejection.Reason.BAD_PUBLISHED, "published",
                     "published " + o.getPublished() + " is in the future: a figure cannot be published before it exists");
         }
+        if (indicator.equals(o.getIndicator()) && region.equals(o.getRegion()) && period.text().equals(periodText)
+                && unit.equals(o.getUnit())) {
+            return o; // already canonical, as nearly every record is: a builder would deep-copy every field
+        }
         return IndicatorObservation.newBuilder(o)
                 .setIndicator(indicator)
                 .setRegion(region)

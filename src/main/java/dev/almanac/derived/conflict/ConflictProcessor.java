@@ -65,7 +65,9 @@ final class ConflictProcessor implements Processor<byte[], ConflictVintages.Chan
         String prefix = ConflictVintages.seriesPrefix(indicator, region, change.period().frequency());
         String key = ConflictVintages.periodKey(indicator, region, change.period());
 
-        List<SeriesPoint> now = ConflictVintages.vintages(vintages, values, topic, key);
+        byte[] periodKey = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<SeriesPoint> now = ConflictVintages.vintages(vintages, values, topic, periodKey,
+                ConflictVintages.entryKey(key, o.getId()), change.point());
         List<SeriesPoint> before = new ArrayList<>(now.size());
         for (SeriesPoint p : now) {
             if (!p.getId().equals(o.getId())) {

@@ -57,16 +57,47 @@ final class ConflictVintages {
         return Bytes.wrap((periodKey + after).getBytes(StandardCharsets.UTF_8));
     }
 
+    private static Bytes bound(byte[] periodKey, byte after) {
+        byte[] b = java.util.Arrays.copyOf(periodKey, periodKey.length + 1);
+        b[periodKey.length] = after;
+        return Bytes.wrap(b);
+    }
+
     /** The vintages of one period, decoded. */
     static List<SeriesPoint> vintages(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
                                       String topic, String periodKey) {
+        return vintages(store, values, topic, periodKey.getBytes(StandardCharsets.UTF_8), null, null);
+    }
+
+    /**
+     * The vintages of one period, decoded, except the entry under {@code knownKey}, which is {@code known}
+     * (the vintage just written: decoding it again would give the same point).
+     */
+    static List<SeriesPoint> vintages(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
+                                      String topic, byte[] periodKey, Bytes knownKey, SeriesPoint known) {
         List<SeriesPoint> out = new ArrayList<>(4);
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(periodKey, '\u0000'), bound(periodKey, '\u0001'))) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(periodKey, (byte) 0), bound(periodKey, (byte) 1))) {
             while (it.hasNext()) {
-                out.add(SeriesPoints.of(values.deserialize(topic, it.next().value)));
+                var entry = it.next();
+                out.add(entry.key.equals(knownKey) ? known : SeriesPoints.of(values.deserialize(topic, entry.value)));
             }
         }
         return out;
+    }
+
+    /**
+     * The period key of an entry key: the bytes before its sixth zero byte. The five before it separate
+     * indicator, region, frequency, end, start and period text, none of which may hold a zero byte; the id
+     * after it may.
+     */
+    static byte[] periodKeyOf(byte[] entryKey) {
+        int zeros = 0;
+        for (int i = 0; i < entryKey.length; i++) {
+            if (entryKey[i] == 0 && ++zeros == 6) {
+                return java.util.Arrays.copyOf(entryKey, i);
+            }
+        }
+        throw new IllegalArgumentException("not a vintages-store key: " + new String(entryKey, StandardCharsets.UTF_8));
     }
 
     /**
@@ -75,18 +106,16 @@ final class ConflictVintages {
      */
     static List<SeriesPoint> neighbour(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
                                        String topic, String seriesPrefix, String periodKey, boolean before) {
-        IndicatorObservation first = null;
+        Bytes first = null;
         try (KeyValueIterator<Bytes, byte[]> it = before
                 ? store.reverseRange(Bytes.wrap(seriesPrefix.getBytes(StandardCharsets.UTF_8)), bound(periodKey, '\u0000'))
                 : store.range(bound(periodKey, '\u0001'), bound(seriesPrefix.substring(0, seriesPrefix.length() - 1), '\u0001'))) {
             if (it.hasNext()) {
-                first = values.deserialize(topic, it.next().value);
+                first = it.next().key;
             }
         }
-        if (first == null) {
-            return List.of();
-        }
-        return vintages(store, values, topic, periodKey(first.getIndicator(), first.getRegion(), Period.parse(first.getPeriod())));
+        // The neighbour's period comes from its key: no need to decode a vintage to learn it.
+        return first == null ? List.of() : vintages(store, values, topic, periodKeyOf(first.get()), null, null);
     }
 
     /** What a new or replaced vintage changed, as the conflicts tables need it. */

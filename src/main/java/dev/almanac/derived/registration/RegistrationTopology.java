@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -191,7 +192,7 @@ public final class RegistrationTopology {
                 .toStream(Named.as(n + "-region-changes"))
                 .mapValues((code, region) -> regionInput(code, region), Named.as(n + "-region-input"));
 
-        KStream<String, RollupInput> reports = sources.latest()
+        KStream<String, RollupInput> reports = sources.latest(Set.of(def.reconcileIndicator()))
                 .toStream(Named.as(n + "-reported-changes"))
                 .filter((k, o) -> o != null && k.getIndicator().equals(def.reconcileIndicator())
                         && Period.tryParse(k.getPeriod()).map(p -> p.frequency() == Frequency.STOCK).orElse(false),

@@ -113,7 +113,7 @@ public final class SeriesTopology {
         Serde<SeriesPoint> pointSerde = topics.serdes().specific(SeriesPoint.class, false);
         Serde<SeriesSnapshot> snapshotSerde = topics.serdes().specific(SeriesSnapshot.class, false);
 
-        KTable<String, SeriesSnapshot> series = sources.latest()
+        KTable<String, SeriesSnapshot> series = sources.latest(indicators)
                 .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(n + "-select"))
                 .groupBy((k, v) -> KeyValue.pair(seriesKey(k.getIndicator(), k.getRegion()), SeriesPoints.of(v)),
                         Grouped.with(n + "-by-series", Serdes.String(), pointSerde))

@@ -62,7 +62,7 @@ public final class ShareTopology {
         Serde<RegionValue> regionValueSerde = topics.serdes().specific(RegionValue.class, false);
         Topic<ObservationKey, ShareOfParent> out = topic(topics, def);
 
-        KTable<ObservationKey, IndicatorObservation> candidates = sources.latest().filter(
+        KTable<ObservationKey, IndicatorObservation> candidates = sources.latest(def.indicators()).filter(
                 (k, v) -> def.indicators().contains(k.getIndicator()) && Units.ADDITIVE.contains(v.getUnit()),
                 Named.as(n + "-candidates"));
 

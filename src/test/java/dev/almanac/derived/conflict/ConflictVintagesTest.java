@@ -51,4 +51,15 @@ class ConflictVintagesTest {
     void shouldSkipARecordWhosePeriodDoesNotParse() {
         assertNull(ConflictVintages.entryKey(gdp("a", "sometime", "2025-10-20")));
     }
+
+    @Test
+    void shouldReadThePeriodKeyFromAnEntryKeyEvenWhenTheIdHoldsZeroBytes() {
+        for (String period : List.of("2025", "2025-Q3", "2025-Q1..Q3", "2025-11", "asof:2025-12-31")) {
+            String periodKey = ConflictVintages.periodKey("gdp", "CN-BJ", Period.parse(period));
+            for (String id : List.of("a", "obs\u0000with\u0000zeros", "\u0000")) {
+                assertArrayEquals(periodKey.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        ConflictVintages.periodKeyOf(ConflictVintages.entryKey(periodKey, id).get()), period + " / " + id);
+            }
+        }
+    }
 }

@@ -14,7 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -71,6 +73,9 @@ final class CurrentTable extends ObservationTable {
     @Override
     public List<Object[]> readPartition(LocalStores stores, int partition, boolean allowStandby, ReadRequest request) {
         QueryContext ctx = QueryContext.current();
+        if (request.asOf() == null && request.countOnly() && request.indexPrefixes().isEmpty()) {
+            return ReadRequest.counted(count(stores, partition, allowStandby, request, ctx));
+        }
         List<Object[]> rows = new ArrayList<>();
         List<SeriesKey> series = new ArrayList<>();
         ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> store =
@@ -97,21 +102,6 @@ final class CurrentTable extends ObservationTable {
             }
             return rows;
         }
-        if (request.asOf() == null && request.countOnly()) {
-            // Only how many: the entries are counted, not turned into rows.
-            long n = 0;
-            if (request.fullScan()) {
-                n += count(store.all(), ctx);
-            }
-            for (List<String> p : request.prefixes()) {
-                if (p.size() >= 3) {
-                    n += store.get(new SeriesKey(p.get(0), p.get(1), p.get(2))) == null ? 0 : 1;
-                } else {
-                    n += count(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), ctx);
-                }
-            }
-            return ReadRequest.counted(n);
-        }
         if (request.asOf() == null) {
             if (request.fullScan()) {
                 LatestTable.drain(store.all(), rows, ctx);
@@ -129,18 +119,45 @@ final class CurrentTable extends ObservationTable {
             return rows;
         }
         // As of a time: every series that has a current value now (a superset of those that had one
-        // then, since keys are never deleted), each answered from the latest table's history.
+        // then, since keys are never deleted), each answered from the latest table's history. Only the
+        // keys are needed, so they are read from the stored bytes and the values are not decoded.
+        ReadOnlyKeyValueStore<Bytes, byte[]> serialized = stores.serializedKeyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
+        String topic = stores.changelogTopic(FoundationTopology.CURRENT_STORE);
         if (request.fullScan()) {
-            keys(store.all(), series);
+            keys(serialized.all(), topic, series);
         }
         for (List<String> p : request.prefixes()) {
             if (p.size() >= 3) {
                 series.add(new SeriesKey(p.get(0), p.get(1), p.get(2)));
             } else {
-                keys(store.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), series);
+                keys(serialized.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), topic, series);
             }
         }
         return asOf(stores, partition, allowStandby, series, request.asOf(), rows, ctx);
+    }
+
+    /**
+     * How many rows a live read of {@code request} gives: the entries of the store are counted in their
+     * stored bytes, so no key or observation is decoded (a full key is one point read).
+     */
+    private long count(LocalStores stores, int partition, boolean allowStandby, ReadRequest request, QueryContext ctx) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> serialized = stores.serializedKeyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
+        long n = 0;
+        if (request.fullScan()) {
+            n += count(serialized.all(), ctx);
+        }
+        ReadOnlyKeyValueStore<SeriesKey, IndicatorObservation> typed = null;
+        for (List<String> p : request.prefixes()) {
+            if (p.size() >= 3) {
+                if (typed == null) {
+                    typed = stores.keyValue(FoundationTopology.CURRENT_STORE, partition, allowStandby);
+                }
+                n += typed.get(new SeriesKey(p.get(0), p.get(1), p.get(2))) == null ? 0 : 1;
+            } else {
+                n += count(serialized.prefixScan(prefix(stores, FoundationTopology.CURRENT_STORE, p), StoreKeys.RAW), ctx);
+            }
+        }
+        return n;
     }
 
     private static String frequency(String period) {
@@ -171,7 +188,7 @@ final class CurrentTable extends ObservationTable {
                 : StoreKeys.prefix(serializer, topic, new SeriesKey(p.get(0), p.get(1), ""), 1);
     }
 
-    private static long count(KeyValueIterator<SeriesKey, IndicatorObservation> it, QueryContext ctx) {
+    private static long count(KeyValueIterator<Bytes, byte[]> it, QueryContext ctx) {
         long n = 0;
         try (it) {
             while (it.hasNext()) {
@@ -185,10 +202,12 @@ final class CurrentTable extends ObservationTable {
         return n;
     }
 
-    private static void keys(KeyValueIterator<SeriesKey, IndicatorObservation> it, List<SeriesKey> out) {
+    /** The keys of {@code it} (the store's bytes), decoded as the store decodes them: its changelog topic's subject. */
+    private void keys(KeyValueIterator<Bytes, byte[]> it, String topic, List<SeriesKey> out) {
+        Deserializer<SeriesKey> keys = current.keySerde().deserializer();
         try (it) {
             while (it.hasNext()) {
-                out.add(it.next().key);
+                out.add(keys.deserialize(topic, it.next().key.get()));
             }
         }
     }

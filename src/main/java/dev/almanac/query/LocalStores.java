@@ -1,5 +1,6 @@
 package dev.almanac.query;
 
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -21,6 +22,13 @@ interface LocalStores {
      * @param allowStandby also serve from a standby (or restoring) replica
      */
     <K, V> ReadOnlyKeyValueStore<K, V> keyValue(String store, int partition, boolean allowStandby);
+
+    /**
+     * The same key-value store partition as {@link #keyValue}, beneath its serdes: keys and values as
+     * stored (serialized), with the same entries (the record cache's unflushed ones included). For reads
+     * that need no value, such as counts, so that nothing is decoded.
+     */
+    ReadOnlyKeyValueStore<Bytes, byte[]> serializedKeyValue(String store, int partition, boolean allowStandby);
 
     /** Runs an IQv2 query (versioned stores) on one partition. */
     <R> R query(String store, int partition, boolean allowStandby, Query<R> query);

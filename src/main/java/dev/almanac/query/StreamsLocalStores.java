@@ -1,6 +1,7 @@
 package dev.almanac.query;
 
 import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -13,9 +14,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The stores of a running {@link KafkaStreams}, one partition at a time: key-value stores through
- * interactive queries (they offer prefix scans), versioned stores through IQv2. Without
- * {@code allowStandby} only a running active task answers, so a restoring or migrating partition
- * is reported unavailable rather than read half-restored.
+ * interactive queries (they offer prefix scans), typed or serialized ({@link SerializedKeyValueStoreType}),
+ * versioned stores through IQv2. Without {@code allowStandby} only a running active task answers, so a
+ * restoring or migrating partition is reported unavailable rather than read half-restored.
  */
 public final class StreamsLocalStores implements LocalStores {
 
@@ -46,9 +47,24 @@ public final class StreamsLocalStores implements LocalStores {
         try {
             return streams.store(allowStandby ? p.enableStaleStores() : p);
         } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException(store + " partition " + partition + " is not " + (allowStandby ? "hosted" : "active")
-                    + " on " + instance + " (" + streams.state() + "): " + e.getMessage(), e);
+            throw unavailable(store, partition, allowStandby, e);
         }
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> serializedKeyValue(String store, int partition, boolean allowStandby) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> p =
+                StoreQueryParameters.fromNameAndType(store, SerializedKeyValueStoreType.INSTANCE).withPartition(partition);
+        try {
+            return streams.store(allowStandby ? p.enableStaleStores() : p);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(store, partition, allowStandby, e);
+        }
+    }
+
+    private StoreUnavailableException unavailable(String store, int partition, boolean allowStandby, InvalidStateStoreException e) {
+        return new StoreUnavailableException(store + " partition " + partition + " is not " + (allowStandby ? "hosted" : "active")
+                + " on " + instance + " (" + streams.state() + "): " + e.getMessage(), e);
     }
 
     @Override

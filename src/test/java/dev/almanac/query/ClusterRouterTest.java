@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
@@ -174,6 +175,11 @@ class ClusterRouterTest {
 
         @Override
         public <K, V> ReadOnlyKeyValueStore<K, V> keyValue(String store, int partition, boolean allowStandby) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<Bytes, byte[]> serializedKeyValue(String store, int partition, boolean allowStandby) {
             throw new UnsupportedOperationException();
         }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.StateStore;
@@ -64,6 +65,21 @@ final class DriverStores implements LocalStores {
         if (inner == null) {
             throw new StoreUnavailableException("no store " + store);
         }
+        return counting(store, inner);
+    }
+
+    /** Calls are counted under {@code <store>.serialized.<op>}, and as scans. */
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> serializedKeyValue(String store, int partition, boolean allowStandby) {
+        // The driver hands out the typed (metered) store itself.
+        StateStore typed = (StateStore) driver.getKeyValueStore(store);
+        if (typed == null) {
+            throw new StoreUnavailableException("no store " + store);
+        }
+        return counting(store + ".serialized", SerializedKeyValueStoreType.serialized(typed));
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> counting(String store, ReadOnlyKeyValueStore<K, V> inner) {
         return new ReadOnlyKeyValueStore<>() {
             @Override
             public V get(K key) {

@@ -149,7 +149,10 @@ class StatementCacheTest {
         for (String from : List.of("latest", "latest WHERE indicator = 'gdp'", "latest WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
                 "latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'",
                 "latest FOR SYSTEM_TIME AS OF TIMESTAMP '2026-02-01 00:00:00' WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
-                "current", "current WHERE indicator = 'gdp'", "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'")) {
+                "current", "current WHERE indicator = 'gdp'", "current WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'",
+                "current WHERE indicator = 'gdp' AND region = 'CN-BJ' AND frequency = 'A'",
+                "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'",
+                "current FOR SYSTEM_TIME AS OF TIMESTAMP '2026-02-01 00:00:00' WHERE indicator = 'registered_llm_count'")) {
             long rows = data.engine.query("SELECT indicator FROM " + from).rows().size();
             assertTrue(rows > 0, from);
             assertEquals(List.of(List.of(rows)), data.engine.query("SELECT COUNT(*) FROM " + from).rows(), from);
@@ -159,6 +162,19 @@ class StatementCacheTest {
         long then = (Long) data.engine.query("SELECT COUNT(*) FROM latest FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'").rows().get(0).get(0);
         assertTrue(then < now, then + " rows then, " + now + " now");
         assertEquals(List.of(List.of(0L)), data.engine.query("SELECT COUNT(*) FROM latest WHERE indicator = 'no such indicator'").rows());
+    }
+
+    @Test
+    void shouldCountCurrentFromItsStoredBytesWithoutATypedScan() {
+        for (String from : List.of("current", "current WHERE indicator = 'gdp'", "current WHERE indicator = 'gdp' AND region = 'CN-BJ'",
+                "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'")) {
+            data.stores.reset();
+            long n = (Long) data.engine.query("SELECT COUNT(*) FROM " + from).rows().get(0).get(0);
+            assertTrue(n > 0, from);
+            assertEquals(1, data.stores.calls("current-store.serialized", from.contains("WHERE") ? "prefixScan" : "all"), from);
+            // The typed store (which decodes every key and observation it passes) is not scanned.
+            assertEquals(0, data.stores.calls("current-store", "all") + data.stores.calls("current-store", "prefixScan"), from);
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.almanac.runtime.QueryNode;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
@@ -70,7 +71,8 @@ final class QueryBenchCommand implements Callable<Integer> {
     int idleSeconds;
 
     /** What one phase measured. */
-    private record Phase(String name, double ingestRate, long queries, long failures, double seconds, long[] latenciesNanos) {
+    private record Phase(String name, double ingestRate, long queries, long failures, double seconds, long[] latenciesNanos,
+                         double cpuMillisPerQuery) {
         double qps() {
             return queries / seconds;
         }
@@ -140,7 +142,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                     preload, events, 8 * regions, config.partitions(), config.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     workspace.brokerKind(), clients, Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("phase", "pipeline records/s", "ratio to ingest only", "queries/s", "p50 ms", "p99 ms",
-                    "p99.9 ms", "failed"));
+                    "p99.9 ms", "failed", "CPU ms/query"));
             for (Phase p : phases) {
                 boolean ingest = !Double.isNaN(p.ingestRate());
                 boolean queries = p.latenciesNanos().length > 0;
@@ -151,13 +153,16 @@ final class QueryBenchCommand implements Callable<Integer> {
                         queries ? String.format("%.2f", p.percentileMillis(50)) : "-",
                         queries ? String.format("%.2f", p.percentileMillis(99)) : "-",
                         queries ? String.format("%.2f", p.percentileMillis(99.9)) : "-",
-                        queries ? Long.toString(p.failures()) : "-"));
+                        queries ? Long.toString(p.failures()) : "-",
+                        Double.isNaN(p.cpuMillisPerQuery()) ? "-" : String.format("%.3f", p.cpuMillisPerQuery())));
             }
             out.print(table.render());
             out.println("(ratio: against the mean of the two ingest-only phases; pipeline rate: records from the first send until the");
             out.println(" foundation has processed and committed all of them, each phase started once the derived application had");
             out.println(" caught up too; latency: HTTP round trip of POST /query over a keep-alive");
-            out.println(" connection per client; failed: errors and answers with an unexpected number of rows)");
+            out.println(" connection per client; failed: errors and answers with an unexpected number of rows; CPU ms/query, phases");
+            out.println(" without ingestion: CPU time of this whole JVM (HTTP server, queries, the clients themselves) per query,");
+            out.println(" less sensitive than rates and latencies to other work on the machine)");
             out.flush();
             return 0;
         }
@@ -175,8 +180,8 @@ final class QueryBenchCommand implements Callable<Integer> {
             load.stop();
         }
         settleDerived(pipeline, settle);
-        return load == null ? new Phase(name, rate, 0, 0, seconds, new long[0])
-                : new Phase(name, rate, load.done.get(), load.failed.get(), seconds, load.latencies());
+        return load == null ? new Phase(name, rate, 0, 0, seconds, new long[0], Double.NaN)
+                : new Phase(name, rate, load.done.get(), load.failed.get(), seconds, load.latencies(), Double.NaN);
     }
 
     /**
@@ -193,9 +198,19 @@ final class QueryBenchCommand implements Callable<Integer> {
         out.flush();
         Load load = new Load(url, queries, clients);
         long t = System.nanoTime();
+        long cpu = processCpuNanos();
         TimeUnit.SECONDS.sleep(idleSeconds); // the phase's length: the clients keep querying meanwhile
         load.stop();
-        return new Phase(name, Double.NaN, load.done.get(), load.failed.get(), (System.nanoTime() - t) / 1e9, load.latencies());
+        double cpuMillis = (processCpuNanos() - cpu) / 1e6;
+        long done = load.done.get();
+        return new Phase(name, Double.NaN, done, load.failed.get(), (System.nanoTime() - t) / 1e9, load.latencies(),
+                done == 0 ? Double.NaN : cpuMillis / done);
+    }
+
+    /** CPU time of this JVM, all threads; the broker runs in another process. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Sends {@code n} synthetic observations and waits until the foundation processed them; returns records/s. */

@@ -166,6 +166,18 @@ class QueryHttpIT {
     }
 
     @Test
+    void shouldCountAsManyCurrentRowsAsAScanReturns() throws Exception {
+        // The count reads the running application's stores beneath their serdes (every partition, the record
+        // cache included); the scan decodes them. Live and as of a date, whole table and one indicator.
+        for (String from : List.of("current", "current WHERE indicator = 'gdp'",
+                "current FOR SYSTEM_TIME AS OF TIMESTAMP '2025-07-01 00:00:00'")) {
+            int rows = client.query("SELECT indicator FROM " + from).path("rows").size();
+            assertTrue(rows > 0, from);
+            assertEquals(List.of(List.of(Integer.toString(rows))), rows(client.query("SELECT COUNT(*) FROM " + from)), from);
+        }
+    }
+
+    @Test
     void shouldAnswerCurrentValueAsKnownOnADateWhenQueriedAsOf() throws Exception {
         String q = "SELECT value FROM current FOR SYSTEM_TIME AS OF TIMESTAMP '%s' "
                 + "WHERE indicator = 'registered_llm_count' AND region = 'CN-BJ'";

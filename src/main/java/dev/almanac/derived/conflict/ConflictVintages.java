@@ -63,15 +63,9 @@ final class ConflictVintages {
         return Bytes.wrap(b);
     }
 
-    /** The vintages of one period, decoded. */
-    static List<SeriesPoint> vintages(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
-                                      String topic, String periodKey) {
-        return vintages(store, values, topic, periodKey.getBytes(StandardCharsets.UTF_8), null, null);
-    }
-
     /**
-     * The vintages of one period, decoded, except the entry under {@code knownKey}, which is {@code known}
-     * (the vintage just written: decoding it again would give the same point).
+     * The vintages of one period, decoded, except the entry under {@code knownKey} (if not null), which is
+     * {@code known} (the vintage just written: decoding it again would give the same point).
      */
     static List<SeriesPoint> vintages(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
                                       String topic, byte[] periodKey, Bytes knownKey, SeriesPoint known) {

@@ -49,6 +49,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", defaultValue = "200000", description = "Synthetic observations (default: ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "100000",
+            description = {"Observations run through the stages once, on their own topics, before the measured runs, so that the",
+                "JIT compiler has compiled the code they run (default: ${DEFAULT-VALUE}; 0 measures a cold JVM). The warm-up's",
+                "rates are printed in their own rows."})
+    long warmUp;
+
     @Option(names = "--foundation-only", description = "Skip the full-pipeline stage.")
     boolean foundationOnly;
 
@@ -65,15 +71,34 @@ public final class BenchCommand implements Callable<Integer> {
         if (longSeries != null && longSeries < 1) {
             throw new UserException("--long-series must be at least 1", Main.USAGE);
         }
+        if (warmUp < 0) {
+            throw new UserException("--warm-up must be 0 or more", Main.USAGE);
+        }
         PrintWriter out = bench.out();
         try (BenchWorkspace workspace = BenchWorkspace.create("almanac-bench")) {
             String bootstrap = workspace.bootstrap(kafka.bootstrapServers(), out);
             AlmanacConfig base = kafka.config(bootstrap);
             AvroSerdes serdes = new AvroSerdes(new LocalSchemaRegistry());
 
+            // A warm-up on its own topics first: the JIT compiler otherwise spends a third of both cores
+            // compiling during the measured stages, while the baseline consumer is timed warm.
+            Stage coldFoundation = null;
+            Stage coldRun = null;
+            if (warmUp > 0) {
+                out.printf("warm-up: %s on %,d other observations, not measured ...%n",
+                        foundationOnly ? "foundation" : "foundation, then full pipeline,", warmUp);
+                out.flush();
+                // The same stages in the same order as measured below: the JIT compiler recompiles the code the
+                // stages share (stores, record collector) as each new stage changes its type profiles.
+                coldFoundation = foundation(bootstrap, workspace.config(base, "wf"), serdes, warmUp, bench.seed + 1);
+                coldRun = foundationOnly ? null : fullPipeline(bootstrap, workspace.config(base, "wp"), serdes, warmUp, bench.seed + 1);
+                out.printf("warm-up done; the JIT compiler settled %.1f s after it%n", awaitCompilerIdle());
+                out.flush();
+            }
+
             AlmanacConfig foundationConfig = workspace.config(base, "f");
             TopicCatalogue foundationTopics = TopicCatalogue.create(foundationConfig.topicPrefix(), serdes);
-            double produceRate = produce(bootstrap, foundationConfig, foundationTopics, null);
+            double produceRate = produce(bootstrap, foundationConfig, foundationTopics, null, events, bench.seed);
             out.printf("produced %,d observations (%,.0f records/s)%n", events, produceRate);
             out.flush();
 
@@ -81,76 +106,52 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("raw consumer: %,.0f records/s%n", consumeRate);
             out.flush();
 
-            double foundationRate;
-            StageMetrics.Result foundationFigures;
-            try (KafkaStreams streams = new KafkaStreams(Pipeline.topology(foundationTopics), Pipeline.streamsProperties(foundationConfig));
-                 CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
-                streams.start();
-                awaitRunning(streams);
-                try (StageMetrics metrics = new StageMetrics(Map.of("foundation", streams))) {
-                    long t = System.nanoTime();
-                    settle.await(foundationConfig.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(foundationTopics)), Duration.ofMinutes(30));
-                    foundationRate = events / Baseline.secondsSince(t);
-                    foundationFigures = metrics.finish(events, foundationConfig.stateDir().resolve(foundationConfig.applicationId()));
-                }
-            }
-            out.printf("foundation: %,.0f records/s%n", foundationRate);
+            Stage foundation = foundation(bootstrap, foundationConfig, foundationTopics, events);
+            out.printf("foundation: %,.0f records/s%n", foundation.rate());
             out.flush();
 
-            Double fullRate = null;
-            StageMetrics.Result fullFigures = null;
-            if (!foundationOnly) {
-                AlmanacConfig fullConfig = workspace.config(base, "p");
-                TopicCatalogue fullTopics = TopicCatalogue.create(fullConfig.topicPrefix(), serdes);
-                try (Pipeline pipeline = new Pipeline(fullConfig, fullTopics)) {
-                    produce(bootstrap, fullConfig, fullTopics, pipeline);
-                    pipeline.startDerivedFirst(Duration.ofSeconds(120));
-                    Map<String, KafkaStreams> apps = new LinkedHashMap<>();
-                    apps.put("foundation", pipeline.streams());
-                    apps.put("derived", pipeline.derivedStreams());
-                    try (StageMetrics metrics = new StageMetrics(apps)) {
-                        long t = System.nanoTime();
-                        pipeline.awaitSettled(Duration.ofMinutes(30));
-                        fullRate = events / Baseline.secondsSince(t);
-                        fullFigures = metrics.finish(events, fullConfig.stateDir());
-                    }
-                    if (pipeline.validationCounts().read() != events) {
-                        throw new IllegalStateException("pipeline read " + pipeline.validationCounts().read() + " of " + events);
-                    }
-                }
-            }
+            Stage full = foundationOnly ? null : fullPipeline(bootstrap, workspace.config(base, "p"), serdes, events, bench.seed);
 
             out.printf("%nalmanac bench: %,d synthetic observations %s, %d partitions, %s, %s broker, %d cores%n",
                     events, shape(), base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     workspace.brokerKind(), Runtime.getRuntime().availableProcessors());
             TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "ratio to foundation",
-                    "Kafka writes per input", "stream CPU µs/record", "broker CPU µs/record"));
-            table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), "", "", "", ""));
-            table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", "", "", "", ""));
-            table.add(stageRow("foundation: validation + latest + current", foundationRate, consumeRate, foundationRate, foundationFigures));
-            if (fullRate != null) {
-                table.add(stageRow("full pipeline: foundation + all derived tables", fullRate, consumeRate, foundationRate, fullFigures));
+                    "Kafka writes per input", "stream CPU µs/record", "broker CPU µs/record", "JIT compiler ms/1k records"));
+            table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), "", "", "", "", ""));
+            table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", "", "", "", "", ""));
+            if (coldFoundation != null) {
+                table.add(stageRow(String.format("warm-up, cold JVM: foundation (%,d records)", warmUp),
+                        coldFoundation.rate(), consumeRate, foundation.rate(), coldFoundation.figures()));
+            }
+            if (coldRun != null) {
+                table.add(stageRow(String.format("warm-up: full pipeline (%,d records)", warmUp),
+                        coldRun.rate(), consumeRate, foundation.rate(), coldRun.figures()));
+            }
+            table.add(stageRow("foundation: validation + latest + current", foundation.rate(), consumeRate, foundation.rate(), foundation.figures()));
+            if (full != null) {
+                table.add(stageRow("full pipeline: foundation + all derived tables", full.rate(), consumeRate, foundation.rate(), full.figures()));
             }
             out.print(table.render());
             out.println("(a stage's time runs from its applications reaching RUNNING until every input record is processed and committed;"
                     + " the consumer reads with assign(), without a group, in repeated passes for at least 2 s;"
                     + " writes: records sent by the stage's producers (outputs, changelogs, repartition topics) per input record;"
-                    + " CPU: stream threads, and the embedded broker process, per input record)");
+                    + " CPU: stream threads, and the embedded broker process, per input record;"
+                    + " JIT: this JVM's compiler time during the stage; the measured stages run after a warm-up unless --warm-up 0)");
             out.println();
             TextTable threads = new TextTable(List.of("stage / application", "process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio",
                     "stream CPU µs/record", "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
-            threadRows(threads, "foundation", foundationFigures);
-            if (fullFigures != null) {
-                threadRows(threads, "full pipeline", fullFigures);
+            threadRows(threads, "foundation", foundation.figures());
+            if (full != null) {
+                threadRows(threads, "full pipeline", full.figures());
             }
             out.print(threads.render());
             out.println("(stream-thread time ratios sampled every " + StageMetrics.SAMPLE.toMillis() + " ms and averaged over the stage;"
                     + " RocksDB figures at the end of the stage; state on disk: the stage's whole state directory)");
             out.println();
             TextTable writes = new TextTable(List.of("stage / application", "topic written", "records", "per input record"));
-            topicRows(writes, "foundation", foundationFigures);
-            if (fullFigures != null) {
-                topicRows(writes, "full pipeline", fullFigures);
+            topicRows(writes, "foundation", foundation.figures());
+            if (full != null) {
+                topicRows(writes, "full pipeline", full.figures());
             }
             out.print(writes.render());
             out.println("(records sent per topic by each application's producers, from producer-topic-metrics record-send-total;"
@@ -160,22 +161,94 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Waits (at most 30 s) until this JVM's JIT compiler has been idle for a second: compilations queued
+     * during the warm-up would otherwise run during the measured stages, on the same two cores.
+     * Returns the seconds waited.
+     */
+    private static double awaitCompilerIdle() throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long before = jit.getTotalCompilationTime();
+        while (System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(1000);
+            long now = jit.getTotalCompilationTime();
+            if (now - before < 20) {
+                break;
+            }
+            before = now;
+        }
+        return Baseline.secondsSince(start);
+    }
+
+    /** A stage's rate and what it spent. */
+    private record Stage(double rate, StageMetrics.Result figures) {
+    }
+
+    private Stage foundation(String bootstrap, AlmanacConfig config, AvroSerdes serdes, long count, long seed) throws Exception {
+        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), serdes);
+        produce(bootstrap, config, topics, null, count, seed);
+        return foundation(bootstrap, config, topics, count);
+    }
+
+    /** Runs the foundation alone over the {@code count} observations already in its input topic. */
+    private static Stage foundation(String bootstrap, AlmanacConfig config, TopicCatalogue topics, long count) throws Exception {
+        try (KafkaStreams streams = new KafkaStreams(Pipeline.topology(topics), Pipeline.streamsProperties(config));
+             CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
+            streams.start();
+            awaitRunning(streams);
+            try (StageMetrics metrics = new StageMetrics(Map.of("foundation", streams))) {
+                long t = System.nanoTime();
+                settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(topics)), Duration.ofMinutes(30));
+                double rate = count / Baseline.secondsSince(t);
+                return new Stage(rate, metrics.finish(count, config.stateDir().resolve(config.applicationId())));
+            }
+        }
+    }
+
+    /** Produces {@code count} observations and runs the foundation and every derived table over them. */
+    private Stage fullPipeline(String bootstrap, AlmanacConfig config, AvroSerdes serdes, long count, long seed) throws Exception {
+        TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), serdes);
+        try (Pipeline pipeline = new Pipeline(config, topics)) {
+            produce(bootstrap, config, topics, pipeline, count, seed);
+            pipeline.startDerivedFirst(Duration.ofSeconds(120));
+            Map<String, KafkaStreams> apps = new LinkedHashMap<>();
+            apps.put("foundation", pipeline.streams());
+            apps.put("derived", pipeline.derivedStreams());
+            Stage stage;
+            try (StageMetrics metrics = new StageMetrics(apps)) {
+                long t = System.nanoTime();
+                pipeline.awaitSettled(Duration.ofMinutes(30));
+                double rate = count / Baseline.secondsSince(t);
+                stage = new Stage(rate, metrics.finish(count, config.stateDir()));
+            }
+            if (pipeline.validationCounts().read() != count) {
+                throw new IllegalStateException("pipeline read " + pipeline.validationCounts().read() + " of " + count);
+            }
+            return stage;
+        }
+    }
+
     /** Creates the topics, loads the synthetic region hierarchy, produces the observations; returns records/s. */
-    private double produce(String bootstrap, AlmanacConfig config, TopicCatalogue topics, Pipeline pipeline) throws InterruptedException {
+    private double produce(String bootstrap, AlmanacConfig config, TopicCatalogue topics, Pipeline pipeline, long count, long seed)
+            throws InterruptedException {
         try (Admin admin = TopicAdmin.admin(bootstrap)) {
             TopicAdmin.ensureTopics(admin, pipeline != null ? pipeline.allTopics() : topics.all(), config.partitions(), config.replicationFactor());
         }
         RegionsCommand.send(bootstrap, topics, SyntheticObservations.regions(DISTRICTS));
         long t = System.nanoTime();
         try (RawProducer producer = new RawProducer(bootstrap)) {
-            SyntheticObservations gen = longSeries == null ? new SyntheticObservations(events, DISTRICTS, bench.seed)
-                    : SyntheticObservations.longSeries(events, longSeries, bench.seed);
+            SyntheticObservations gen = longSeries == null ? new SyntheticObservations(count, DISTRICTS, seed)
+                    : SyntheticObservations.longSeries(count, longSeries, seed);
             while (gen.hasNext()) {
                 producer.sendLine(topics.rawObservations().name(), gen.next());
             }
             producer.flush();
         }
-        return events / Baseline.secondsSince(t);
+        return count / Baseline.secondsSince(t);
     }
 
     private String shape() {
@@ -186,7 +259,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static List<String> stageRow(String stage, double rate, double baseline, double foundationRate, StageMetrics.Result f) {
         return List.of(stage, rate(rate), ratio(rate, baseline), ratio(rate, foundationRate), String.format("%.2f", f.writesPerInput()),
                 String.format("%.0f", f.streamCpuMicrosPerRecord()),
-                Double.isNaN(f.brokerCpuMicrosPerRecord()) ? "n/a" : String.format("%.0f", f.brokerCpuMicrosPerRecord()));
+                Double.isNaN(f.brokerCpuMicrosPerRecord()) ? "n/a" : String.format("%.0f", f.brokerCpuMicrosPerRecord()),
+                f.jitMillis() < 0 ? "n/a" : String.format("%.1f", f.jitMillis() * 1000.0 / f.inputRecords()));
     }
 
     private static void threadRows(TextTable table, String stage, StageMetrics.Result f) {

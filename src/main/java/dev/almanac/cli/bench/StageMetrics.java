@@ -1,5 +1,6 @@
 package dev.almanac.cli.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>CPU: the stream threads' CPU time (ThreadMXBean) and the embedded broker's (a child process),
  *       per input record, which the load of other processes on the machine inflates far less than
  *       wall-clock rates;</li>
+ *   <li>JIT: this JVM's compiler time during the stage ({@link CompilationMXBean}), which on two cores
+ *       takes a third of the machine from a stage run in a cold JVM;</li>
  *   <li>RocksDB: instances, memtable and block-cache bytes (INFO-level metrics) and state on disk.</li>
  * </ul>
  */
@@ -56,11 +59,14 @@ final class StageMetrics implements AutoCloseable {
     private final Map<String, String> threadApp = new HashMap<>();
     private final Map<Long, String> threadNames = new HashMap<>();
     private final long brokerCpuAtStart;
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final long jitMillisAtStart;
 
     /** Starts sampling {@code apps} (name → application). */
     StageMetrics(Map<String, KafkaStreams> apps) {
         this.apps = new LinkedHashMap<>(apps);
         this.brokerCpuAtStart = childCpuNanos();
+        this.jitMillisAtStart = jitMillis();
         streamThreadCpu(threadCpuAtStart);
         sampler.scheduleAtFixedRate(this::sample, SAMPLE.toMillis(), SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -159,7 +165,13 @@ final class StageMetrics implements AutoCloseable {
         }
         perApp.replaceAll((app, f) -> f.withStreamCpu(cpuByApp.getOrDefault(app, -1L)));
         long brokerCpu = brokerCpuAtStart < 0 ? -1 : childCpuNanos() - brokerCpuAtStart;
-        return new Result(inputRecords, perApp, streamCpu, brokerCpu, directoryBytes(stateDir));
+        long jitMillis = jitMillisAtStart < 0 ? -1 : jitMillis() - jitMillisAtStart;
+        return new Result(inputRecords, perApp, streamCpu, brokerCpu, jitMillis, directoryBytes(stateDir));
+    }
+
+    /** Time this JVM's JIT compiler threads have spent compiling, or -1 when the JVM does not tell. */
+    private long jitMillis() {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private static double value(Metric m) {
@@ -218,8 +230,10 @@ final class StageMetrics implements AutoCloseable {
      *
      * @param streamCpuNanos CPU time of every stream thread of the stage
      * @param brokerCpuNanos CPU time of the embedded broker during the stage, -1 when unknown (external broker)
+     * @param jitMillis time this JVM's JIT compiler spent during the stage, -1 when unknown
      */
-    record Result(long inputRecords, Map<String, AppFigures> apps, long streamCpuNanos, long brokerCpuNanos, long stateBytes) {
+    record Result(long inputRecords, Map<String, AppFigures> apps, long streamCpuNanos, long brokerCpuNanos, long jitMillis,
+                  long stateBytes) {
 
         long recordsSent() {
             return apps.values().stream().mapToLong(AppFigures::recordsSent).sum();

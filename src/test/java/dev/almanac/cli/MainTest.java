@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -27,6 +28,18 @@ class MainTest {
         CliRun r = CliRun.of("bench", "--events", "many");
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void shouldRefuseABenchWithAMissingDefinitionsFileBeforeStartingABroker() {
+        for (String bench : new String[] {"bench", "bench replay", "bench queries"}) {
+            List<String> args = new java.util.ArrayList<>(List.of(bench.split(" ")));
+            args.addAll(List.of("--definitions", "/nonexistent/derived.yaml"));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, r.code(), bench);
+            assertEquals("almanac: --definitions /nonexistent/derived.yaml: no such file", r.err().strip(), bench);
+            assertFalse(r.out().contains("Starting"), bench);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.almanac.runtime.Waiting;
 import dev.almanac.runtime.TopicAdmin;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.ingest.SyntheticObservations;
+import dev.almanac.derived.definition.DerivedDefinitions;
 import dev.almanac.kafka.TopicCatalogue;
 import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
@@ -63,8 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
                 "sharing the events, 4 vintages a month (200 series x 1,000 observations with --events 200000)."})
     Integer longSeries;
 
+    /** The derived tables measured: --definitions FILE, or the bundled ones. */
+    private DerivedDefinitions definitions;
+
     @Override
     public Integer call() throws Exception {
+        definitions = kafka.definitions();
         if (events < 1) {
             throw new UserException("--events must be at least 1", Main.USAGE);
         }
@@ -115,6 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("%nalmanac bench: %,d synthetic observations %s, %d partitions, %s, %s broker, %d cores%n",
                     events, shape(), base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
                     workspace.brokerKind(), Runtime.getRuntime().availableProcessors());
+            if (!foundationOnly) {
+                out.printf("derived tables (%s): %s%n", definitions.source(),
+                        String.join(", ", definitions.tables().stream().map(t -> t.name()).toList()));
+            }
             TextTable table = new TextTable(List.of("stage", "records/s", "ratio to raw consumer", "ratio to foundation",
                     "Kafka writes per input", "stream CPU µs/record", "broker CPU µs/record", "JIT compiler ms/1k records"));
             table.add(List.of("produce (JSON lines, acks=all)", rate(produceRate), ratio(produceRate, consumeRate), "", "", "", "", ""));
@@ -212,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Produces {@code count} observations and runs the foundation and every derived table over them. */
     private Stage fullPipeline(String bootstrap, AlmanacConfig config, AvroSerdes serdes, long count, long seed) throws Exception {
         TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), serdes);
-        try (Pipeline pipeline = new Pipeline(config, topics)) {
+        try (Pipeline pipeline = new Pipeline(config, topics, definitions)) {
             produce(bootstrap, config, topics, pipeline, count, seed);
             pipeline.startDerivedFirst(Duration.ofSeconds(120));
             Map<String, KafkaStreams> apps = new LinkedHashMap<>();

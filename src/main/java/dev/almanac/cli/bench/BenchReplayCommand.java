@@ -56,6 +56,8 @@ final class BenchReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The derived tables measured: --definitions FILE, or the bundled ones.
+        dev.almanac.derived.definition.DerivedDefinitions definitions = kafka.definitions();
         if (events < HistoryGenerator.PERIODS_PER_SERIES) {
             throw new UserException("--events must be at least " + HistoryGenerator.PERIODS_PER_SERIES, Main.USAGE);
         }
@@ -83,7 +85,7 @@ final class BenchReplayCommand implements Callable<Integer> {
             double allSeconds;
             long latestRows;
             ReplayResult sent;
-            try (Pipeline pipeline = new Pipeline(config, topics); CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
+            try (Pipeline pipeline = new Pipeline(config, topics, definitions); CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 pipeline.start(Duration.ofSeconds(120));
                 out.println("Pipeline running; replaying ...");
                 out.flush();
@@ -112,7 +114,7 @@ final class BenchReplayCommand implements Callable<Integer> {
             }
             AtomicLong restored = new AtomicLong();
             double restoreSeconds;
-            try (Pipeline pipeline = new Pipeline(config, topics)) {
+            try (Pipeline pipeline = new Pipeline(config, topics, definitions)) {
                 StateRestoreListener counter = new StateRestoreListener() {
                     @Override
                     public void onRestoreStart(TopicPartition tp, String store, long start, long end) {

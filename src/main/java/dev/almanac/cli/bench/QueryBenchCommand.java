@@ -88,6 +88,8 @@ final class QueryBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The derived tables measured: --definitions FILE, or the bundled ones.
+        dev.almanac.derived.definition.DerivedDefinitions definitions = kafka.definitions();
         if (events < 1 || preload < 1 || regions < 1 || clients < 1 || idleSeconds < 1) {
             throw new UserException("--preload, --events, --regions, --clients and --idle-seconds must be positive", Main.USAGE);
         }
@@ -98,7 +100,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                     .withQueryApi(new QueryApiConfig(QueryApiOptions.freePort(), "127.0.0.1", Optional.empty(), 10_000, Duration.ofSeconds(30)));
             TopicCatalogue topics = TopicCatalogue.create(config.topicPrefix(), new AvroSerdes(new LocalSchemaRegistry()));
             List<Phase> phases = new ArrayList<>();
-            try (Pipeline pipeline = new Pipeline(config, topics); QueryNode node = QueryNode.start(pipeline);
+            try (Pipeline pipeline = new Pipeline(config, topics, definitions); QueryNode node = QueryNode.start(pipeline);
                  CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
                 pipeline.start(Duration.ofSeconds(120));
                 QueryClient client = new QueryClient(node.url(), Optional.empty());

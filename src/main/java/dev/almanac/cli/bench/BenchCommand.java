@@ -176,15 +176,14 @@ public final class BenchCommand implements Callable<Integer> {
      * Returns the seconds waited.
      */
     private static double awaitCompilerIdle() throws InterruptedException {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        long before = StageMetrics.jitMillis();
+        if (before < 0) {
             return 0;
         }
-        long before = jit.getTotalCompilationTime();
         while (System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
             Thread.sleep(1000);
-            long now = jit.getTotalCompilationTime();
+            long now = StageMetrics.jitMillis();
             if (now - before < 20) {
                 break;
             }

@@ -59,7 +59,6 @@ final class StageMetrics implements AutoCloseable {
     private final Map<String, String> threadApp = new HashMap<>();
     private final Map<Long, String> threadNames = new HashMap<>();
     private final long brokerCpuAtStart;
-    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private final long jitMillisAtStart;
 
     /** Starts sampling {@code apps} (name → application). */
@@ -170,7 +169,8 @@ final class StageMetrics implements AutoCloseable {
     }
 
     /** Time this JVM's JIT compiler threads have spent compiling, or -1 when the JVM does not tell. */
-    private long jitMillis() {
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -371,11 +372,14 @@ class DashboardIT {
 
     /**
      * Types into the SQL box, again if the view re-rendered meanwhile (it renders once more when the
-     * table list arrives, which replaces the element under a slow machine's feet).
+     * table list arrives, which replaces the element under a slow machine's feet, and a box caught
+     * half-laid-out is refused as not interactable: CI saw that once on a loaded machine).
      */
     private void typeSql(String sql) {
-        waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+        waiting().ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class).until(d -> {
             WebElement box = d.findElement(By.id("sql-text"));
+            if (!box.isDisplayed() || !box.isEnabled()) return false;
+            js("arguments[0].scrollIntoView({block: 'center'})", box);
             box.clear();
             box.sendKeys(sql);
             return sql.equals(d.findElement(By.id("sql-text")).getDomProperty("value"));

@@ -5,14 +5,11 @@ import dev.almanac.avro.ConflictKey;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.SeriesPoint;
 import dev.almanac.derived.definition.TableDefinition;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,12 +17,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * One conflicts table: on each change of the vintages store ({@link ConflictVintages}, written just before
- * by its writer) forwards the differences of the series' findings: new or changed findings, and tombstones
+ * by its writer, which hands over what it read of the period and its neighbours) forwards the differences of the series' findings: new or changed findings, and tombstones
  * for findings that no longer hold (a late vintage can sit between two that looked like a jump).
  *
  * <p>A new vintage only changes findings of its own period (conflicts and revision jumps among its vintages,
  * the period jump from the previous period) and, when the period's latest vintage changes, the period jump
- * into the next period. Both sides of the difference are computed from the store: the period's vintages now,
+ * into the next period. Both sides of the difference are computed from what the writer read: the period's vintages now,
  * and the same without the new vintage (with the version it replaced). Findings are a pure function of the
  * vintages ({@link ConflictDetector}), so what the table held before is exactly what the set without the new
  * vintage gives: no list of emitted findings needs keeping, and the work per record depends on the period's
@@ -35,24 +32,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ConflictProcessor implements Processor<byte[], ConflictVintages.Change, ConflictKey, Conflict> {
 
     private final TableDefinition.Conflicts def;
-    private final String vintagesStore;
-    private final String topic;
-    private final Deserializer<IndicatorObservation> values;
     private ProcessorContext<ConflictKey, Conflict> context;
-    private KeyValueStore<Bytes, byte[]> vintages;
     private KeyValueStore<ConflictKey, Conflict> findings;
 
-    ConflictProcessor(TableDefinition.Conflicts def, String vintagesStore, String topic, Deserializer<IndicatorObservation> values) {
+    ConflictProcessor(TableDefinition.Conflicts def) {
         this.def = def;
-        this.vintagesStore = vintagesStore;
-        this.topic = topic;
-        this.values = values;
     }
 
     @Override
     public void init(ProcessorContext<ConflictKey, Conflict> context) {
         this.context = context;
-        this.vintages = context.getStateStore(vintagesStore);
         this.findings = context.getStateStore(ConflictTopology.store(def));
     }
 
@@ -62,40 +51,26 @@ final class ConflictProcessor implements Processor<byte[], ConflictVintages.Chan
         IndicatorObservation o = change.observation();
         String indicator = o.getIndicator();
         String region = o.getRegion();
-        String prefix = ConflictVintages.seriesPrefix(indicator, region, change.period().frequency());
-        String key = ConflictVintages.periodKey(indicator, region, change.period());
-
-        byte[] periodKey = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        List<SeriesPoint> now = ConflictVintages.vintages(vintages, values, topic, periodKey,
-                ConflictVintages.entryKey(key, o.getId()), change.point());
-        List<SeriesPoint> before = new ArrayList<>(now.size());
-        for (SeriesPoint p : now) {
-            if (!p.getId().equals(o.getId())) {
-                before.add(p);
-            }
-        }
-        if (change.replaced() != null) {
-            before.add(change.replaced());
-        }
+        List<SeriesPoint> now = change.now();
+        List<SeriesPoint> before = change.before();
         SeriesPoint latestNow = ConflictDetector.latest(now);
         SeriesPoint latestBefore = before.isEmpty() ? null : ConflictDetector.latest(before);
         Map<ConflictKey, Conflict> found = ConflictDetector.periodFindings(indicator, region, now, def);
         Map<ConflictKey, Conflict> held = before.isEmpty() ? new LinkedHashMap<>()
                 : ConflictDetector.periodFindings(indicator, region, before, def);
         // The period jumps into and out of this period depend on its latest vintage only: when an older
-        // vintage arrives they stay as they are, and neither side of the difference needs them.
+        // vintage arrives they stay as they are, and neither side of the difference needs them (the writer
+        // then reads no neighbours).
         if (!Objects.equals(latestBefore, latestNow)) {
-            List<SeriesPoint> previous = ConflictVintages.neighbour(vintages, values, topic, prefix, key, true);
-            SeriesPoint latestPrevious = previous.isEmpty() ? null : ConflictDetector.latest(previous);
+            SeriesPoint latestPrevious = change.previous().isEmpty() ? null : ConflictDetector.latest(change.previous());
             if (latestPrevious != null) {
                 found.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestNow, def));
                 if (latestBefore != null) {
                     held.putAll(ConflictDetector.periodJump(indicator, region, latestPrevious, latestBefore, def));
                 }
             }
-            List<SeriesPoint> next = ConflictVintages.neighbour(vintages, values, topic, prefix, key, false);
-            if (!next.isEmpty()) {
-                SeriesPoint latestNext = ConflictDetector.latest(next);
+            if (!change.next().isEmpty()) {
+                SeriesPoint latestNext = ConflictDetector.latest(change.next());
                 found.putAll(ConflictDetector.periodJump(indicator, region, latestNow, latestNext, def));
                 // Before this period had a vintage, the next period's jump started from the previous period.
                 SeriesPoint from = latestBefore != null ? latestBefore : latestPrevious;

@@ -55,13 +55,11 @@ public final class ConflictTopology {
                 addVintages(topology, valid);
             }
             String detect = def.name() + "-detect";
-            Deserializer<IndicatorObservation> values = valid.valueSerde().deserializer();
-            topology.addProcessor(detect, () -> new ConflictProcessor(def, VINTAGES_STORE, valid.name(), values), VINTAGES_WRITER);
+            topology.addProcessor(detect, () -> new ConflictProcessor(def), VINTAGES_WRITER);
             // Cached: the detector reads a finding back before every write (to forward only changes); the cache
             // answers those reads and merges the writes to one changelog record per finding and commit.
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)),
                     out.keySerde(), out.valueSerde()).withCachingEnabled(), detect);
-            topology.connectProcessorAndStateStores(detect, VINTAGES_STORE);
             topology.addSink(def.name() + "-sink", out.name(), out.keySerde().serializer(), out.valueSerde().serializer(), detect);
         });
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -64,22 +65,6 @@ final class ConflictVintages {
     }
 
     /**
-     * The vintages of one period, decoded, except the entry under {@code knownKey} (if not null), which is
-     * {@code known} (the vintage just written: decoding it again would give the same point).
-     */
-    static List<SeriesPoint> vintages(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
-                                      String topic, byte[] periodKey, Bytes knownKey, SeriesPoint known) {
-        List<SeriesPoint> out = new ArrayList<>(4);
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(periodKey, (byte) 0), bound(periodKey, (byte) 1))) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                out.add(entry.key.equals(knownKey) ? known : SeriesPoints.of(values.deserialize(topic, entry.value)));
-            }
-        }
-        return out;
-    }
-
-    /**
      * The period key of an entry key: the bytes before its sixth zero byte. The five before it separate
      * indicator, region, frequency, end, start and period text, none of which may hold a zero byte; the id
      * after it may.
@@ -94,26 +79,38 @@ final class ConflictVintages {
         throw new IllegalArgumentException("not a vintages-store key: " + new String(entryKey, StandardCharsets.UTF_8));
     }
 
-    /**
-     * The vintages of the period just before ({@code before}) or just after the one of {@code periodKey}
-     * within its series, or an empty list when there is none.
-     */
-    static List<SeriesPoint> neighbour(KeyValueStore<Bytes, byte[]> store, Deserializer<IndicatorObservation> values,
-                                       String topic, String seriesPrefix, String periodKey, boolean before) {
-        Bytes first = null;
-        try (KeyValueIterator<Bytes, byte[]> it = before
-                ? store.reverseRange(Bytes.wrap(seriesPrefix.getBytes(StandardCharsets.UTF_8)), bound(periodKey, '\u0000'))
-                : store.range(bound(periodKey, '\u0001'), bound(seriesPrefix.substring(0, seriesPrefix.length() - 1), '\u0001'))) {
-            if (it.hasNext()) {
-                first = it.next().key;
-            }
-        }
-        // The neighbour's period comes from its key: no need to decode a vintage to learn it.
-        return first == null ? List.of() : vintages(store, values, topic, periodKeyOf(first.get()), null, null);
+    /** Whether {@code entryKey} is the key of a vintage of the period {@code periodKey}: it starts with the period key and a zero byte. */
+    static boolean inPeriod(byte[] entryKey, byte[] periodKey) {
+        return entryKey.length > periodKey.length && entryKey[periodKey.length] == 0
+                && java.util.Arrays.equals(entryKey, 0, periodKey.length, periodKey, 0, periodKey.length);
     }
 
-    /** What a new or replaced vintage changed, as the conflicts tables need it. */
-    record Change(IndicatorObservation observation, Period period, SeriesPoint point, SeriesPoint replaced) {
+    /**
+     * What a new or replaced vintage changed, as the conflicts tables need it: the period's other vintages
+     * (other ids), the version of the same id it replaced (or null), and, only when the period's latest
+     * vintage changed, the vintages of the periods just before and just after it in the series (empty when
+     * there is none, or when the latest vintage stayed: the period jumps depend on it alone).
+     */
+    record Change(IndicatorObservation observation, Period period, SeriesPoint point, SeriesPoint replaced,
+                  List<SeriesPoint> others, List<SeriesPoint> previous, List<SeriesPoint> next) {
+
+        /** The period's vintages with this one. */
+        List<SeriesPoint> now() {
+            List<SeriesPoint> now = new ArrayList<>(others.size() + 1);
+            now.addAll(others);
+            now.add(point);
+            return now;
+        }
+
+        /** The period's vintages as they were before this one arrived. */
+        List<SeriesPoint> before() {
+            List<SeriesPoint> before = new ArrayList<>(others.size() + 1);
+            before.addAll(others);
+            if (replaced != null) {
+                before.add(replaced);
+            }
+            return before;
+        }
     }
 
     /**
@@ -140,6 +137,12 @@ final class ConflictVintages {
             this.store = context.getStateStore(storeName);
         }
 
+        /**
+         * One reverse read from this period's last vintage back into the previous period gives the period's
+         * vintages, the version this id replaces and, when needed, the previous period; one forward read
+         * gives the next. (A get of the id's old version first and a range of the period after would be two
+         * more reads per record, and a get of a missing key is the dearest RocksDB call from Java.)
+         */
         @Override
         public void process(Record<byte[], byte[]> record) {
             if (record.value() == null) {
@@ -150,15 +153,80 @@ final class ConflictVintages {
             if (period == null) {
                 return;
             }
-            Bytes key = entryKey(periodKey(o.getIndicator(), o.getRegion(), period), o.getId());
-            byte[] before = store.get(key);
+            String series = seriesPrefix(o.getIndicator(), o.getRegion(), period.frequency());
+            String periodKeyText = periodKey(o.getIndicator(), o.getRegion(), period);
+            byte[] periodKey = periodKeyText.getBytes(StandardCharsets.UTF_8);
+            Bytes key = entryKey(periodKeyText, o.getId());
+            SeriesPoint point = SeriesPoints.of(o);
+            SeriesPoint replaced = null;
+            List<SeriesPoint> others = new ArrayList<>(4);
+            List<SeriesPoint> previous = List.of();
+            List<SeriesPoint> next = List.of();
+            boolean forward;
+            try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(Bytes.wrap(series.getBytes(StandardCharsets.UTF_8)),
+                    bound(periodKey, (byte) 1))) {
+                KeyValue<Bytes, byte[]> beyond = null;
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> e = it.next();
+                    if (!inPeriod(e.key.get(), periodKey)) {
+                        beyond = e;
+                        break;
+                    }
+                    SeriesPoint p = SeriesPoints.of(values.deserialize(topic, e.value));
+                    if (e.key.equals(key)) {
+                        replaced = p;
+                    } else {
+                        others.add(p);
+                    }
+                }
+                forward = !point.equals(replaced);
+                if (forward && latestChanges(others, point, replaced)) {
+                    if (beyond != null) {
+                        previous = restOfPeriod(beyond, it);
+                    }
+                    try (KeyValueIterator<Bytes, byte[]> after = store.range(bound(periodKey, (byte) 1),
+                            bound(series.substring(0, series.length() - 1), '\u0001'))) {
+                        if (after.hasNext()) {
+                            next = restOfPeriod(after.next(), after);
+                        }
+                    }
+                }
+            }
             // The store holds each id's last bytes, as a restore from the topic would.
             store.put(key, record.value());
-            SeriesPoint point = SeriesPoints.of(o);
-            SeriesPoint replaced = before == null ? null : SeriesPoints.of(values.deserialize(topic, before));
-            if (!point.equals(replaced)) {
-                context.forward(record.withValue(new Change(o, period, point, replaced)));
+            if (forward) {
+                context.forward(record.withValue(new Change(o, period, point, replaced, others, previous, next)));
             }
+        }
+
+        /** Whether the period's latest vintage differs with {@code point} from what it was with {@code replaced}. */
+        private static boolean latestChanges(List<SeriesPoint> others, SeriesPoint point, SeriesPoint replaced) {
+            SeriesPoint before = replaced;
+            SeriesPoint now = point;
+            for (SeriesPoint p : others) {
+                if (before == null || ConflictDetector.VINTAGE.compare(p, before) > 0) {
+                    before = p;
+                }
+                if (ConflictDetector.VINTAGE.compare(p, now) > 0) {
+                    now = p;
+                }
+            }
+            return !now.equals(before);
+        }
+
+        /** {@code first} and the entries after it in {@code it} that share its period, decoded. */
+        private List<SeriesPoint> restOfPeriod(KeyValue<Bytes, byte[]> first, KeyValueIterator<Bytes, byte[]> it) {
+            byte[] period = periodKeyOf(first.key.get());
+            List<SeriesPoint> out = new ArrayList<>(4);
+            out.add(SeriesPoints.of(values.deserialize(topic, first.value)));
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                if (!inPeriod(e.key.get(), period)) {
+                    break;
+                }
+                out.add(SeriesPoints.of(values.deserialize(topic, e.value)));
+            }
+            return out;
         }
     }
 }

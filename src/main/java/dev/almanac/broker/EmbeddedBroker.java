@@ -101,7 +101,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 throw new IllegalStateException("formatting the broker storage failed; see " + log);
             }
         }
-        Process broker = javaProcess(List.of("kafka.Kafka", config.toString()), log).start();
+        Process broker = javaProcess(List.of(BROKER_MAIN, config.toString()), log).start();
         EmbeddedBroker running = new EmbeddedBroker(dir, broker, bootstrap);
         try {
             running.awaitReady(timeout);
@@ -113,12 +113,24 @@ public final class EmbeddedBroker implements AutoCloseable {
         return running;
     }
 
+    private static final String BROKER_MAIN = "kafka.Kafka";
+    /** Extra JVM options of the broker process (a profiler agent, another heap size); later ones win over the defaults. */
+    static final String JAVA_OPTS_ENV = "ALMANAC_BROKER_JAVA_OPTS";
+
+    /** The options of {@link #JAVA_OPTS_ENV}, split at white space; none when unset or blank. */
+    static List<String> jvmOptions(String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
     private static ProcessBuilder javaProcess(List<String> mainAndArgs, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms256m");
         cmd.add("-Xmx1g");
         cmd.add("-XX:+UseG1GC");
+        if (mainAndArgs.get(0).equals(BROKER_MAIN)) {
+            cmd.addAll(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
+        }
         cmd.add("-Dlog4j2.configurationFile=" + writeLogConfig(log.getParent()));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -129,6 +129,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         cmd.add("-Xmx1g");
         cmd.add("-XX:+UseG1GC");
         if (mainAndArgs.get(0).equals(BROKER_MAIN)) {
+            // The embedded broker shares the machine with the pipeline and starts with every session: in a
+            // profile of ./almanac bench its JIT compilers took 43 % of its CPU, C2 most of it. Compiled by C1
+            // alone its code runs somewhat slower but costs far less to compile, and its CPU per pipeline record
+            // fell by a third (docs/performance.md). A long-lived broker can have C2 back with
+            // ALMANAC_BROKER_JAVA_OPTS=-XX:TieredStopAtLevel=4 (the later flag wins).
+            cmd.add("-XX:TieredStopAtLevel=1");
             cmd.addAll(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
         }
         cmd.add("-Dlog4j2.configurationFile=" + writeLogConfig(log.getParent()));

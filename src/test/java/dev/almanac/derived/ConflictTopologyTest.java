@@ -201,4 +201,21 @@ class ConflictTopologyTest {
         assertEquals(1, table.size());
         assertEquals(ConflictDetector.REVISION_JUMP, table.keySet().iterator().next().getKind());
     }
+
+    @Test
+    void shouldReplaceTheFindingsOfAnObservationResentWithAnotherValueAndIgnoreOneResentUnchanged() {
+        d.valid(obs("a", "x_count", "CN", "2020", 100, "count", Qualifier.exact, "2021-01-10"));
+        d.valid(obs("b", "x_count", "CN", "2021", 200, "count", Qualifier.exact, "2022-01-10"));
+        Map<ConflictKey, Conflict> table = DerivedDriver.table(conflicts);
+        assertEquals(1, table.size());
+        assertEquals(ConflictDetector.PERIOD_JUMP, table.keySet().iterator().next().getKind());
+        // the same id again, corrected to 110: the jump from 100 no longer holds, and nothing takes its place
+        d.valid(obs("b", "x_count", "CN", "2021", 110, "count", Qualifier.exact, "2022-01-10"));
+        var corrected = conflicts.readRecordsToList();
+        assertEquals(1, corrected.size(), corrected.toString());
+        assertEquals(null, corrected.get(0).value(), "the jump is retracted");
+        // and the corrected version once more, unchanged: no output at all
+        d.valid(obs("b", "x_count", "CN", "2021", 110, "count", Qualifier.exact, "2022-01-10"));
+        assertTrue(conflicts.isEmpty());
+    }
 }

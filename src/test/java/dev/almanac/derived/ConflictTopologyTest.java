@@ -184,11 +184,7 @@ class ConflictTopologyTest {
 
     @Test
     void shouldRepointThePeriodJumpWhenTheLatestVintageOfThePreviousPeriodChanges() {
-        d.valid(obs("a", "x_count", "CN", "2020", 100, "count", Qualifier.exact, "2021-01-10"));
-        d.valid(obs("b", "x_count", "CN", "2021", 200, "count", Qualifier.exact, "2022-01-10"));
-        Map<ConflictKey, Conflict> table = DerivedDriver.table(conflicts);
-        assertEquals(1, table.size());
-        assertEquals(ConflictDetector.PERIOD_JUMP, table.keySet().iterator().next().getKind());
+        Map<ConflictKey, Conflict> table = jumpFrom2020To2021();
         // a later vintage of 2020 revises it close to 2021: the jump into 2021 no longer holds
         d.valid(obs("a2", "x_count", "CN", "2020", 190, "count", Qualifier.exact, "2022-06-10"));
         for (var r : conflicts.readRecordsToList()) {
@@ -204,11 +200,7 @@ class ConflictTopologyTest {
 
     @Test
     void shouldReplaceTheFindingsOfAnObservationResentWithAnotherValueAndIgnoreOneResentUnchanged() {
-        d.valid(obs("a", "x_count", "CN", "2020", 100, "count", Qualifier.exact, "2021-01-10"));
-        d.valid(obs("b", "x_count", "CN", "2021", 200, "count", Qualifier.exact, "2022-01-10"));
-        Map<ConflictKey, Conflict> table = DerivedDriver.table(conflicts);
-        assertEquals(1, table.size());
-        assertEquals(ConflictDetector.PERIOD_JUMP, table.keySet().iterator().next().getKind());
+        jumpFrom2020To2021();
         // the same id again, corrected to 110: the jump from 100 no longer holds, and nothing takes its place
         d.valid(obs("b", "x_count", "CN", "2021", 110, "count", Qualifier.exact, "2022-01-10"));
         var corrected = conflicts.readRecordsToList();
@@ -217,5 +209,15 @@ class ConflictTopologyTest {
         // and the corrected version once more, unchanged: no output at all
         d.valid(obs("b", "x_count", "CN", "2021", 110, "count", Qualifier.exact, "2022-01-10"));
         assertTrue(conflicts.isEmpty());
+    }
+
+    /** 2020 = 100 (id a), then 2021 = 200 (id b): the table holds the one period jump between them. */
+    private Map<ConflictKey, Conflict> jumpFrom2020To2021() {
+        d.valid(obs("a", "x_count", "CN", "2020", 100, "count", Qualifier.exact, "2021-01-10"));
+        d.valid(obs("b", "x_count", "CN", "2021", 200, "count", Qualifier.exact, "2022-01-10"));
+        Map<ConflictKey, Conflict> table = DerivedDriver.table(conflicts);
+        assertEquals(1, table.size());
+        assertEquals(ConflictDetector.PERIOD_JUMP, table.keySet().iterator().next().getKind());
+        return table;
     }
 }

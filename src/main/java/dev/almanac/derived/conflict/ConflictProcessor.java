@@ -17,13 +17,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * One conflicts table: on each change of the vintages store ({@link ConflictVintages}, written just before
- * by its writer, which hands over what it read of the period and its neighbours) forwards the differences of the series' findings: new or changed findings, and tombstones
- * for findings that no longer hold (a late vintage can sit between two that looked like a jump).
+ * by its writer, which hands over what it read of the period and its neighbours) forwards the differences of
+ * the series' findings: new or changed findings, and tombstones for findings that no longer hold (a late
+ * vintage can sit between two that looked like a jump).
  *
  * <p>A new vintage only changes findings of its own period (conflicts and revision jumps among its vintages,
  * the period jump from the previous period) and, when the period's latest vintage changes, the period jump
- * into the next period. Both sides of the difference are computed from what the writer read: the period's vintages now,
- * and the same without the new vintage (with the version it replaced). Findings are a pure function of the
+ * into the next period. Both sides of the difference are computed from what the writer read: the period's
+ * vintages now, and the same without the new vintage (with the version it replaced). Findings are a pure function of the
  * vintages ({@link ConflictDetector}), so what the table held before is exactly what the set without the new
  * vintage gives: no list of emitted findings needs keeping, and the work per record depends on the period's
  * vintages, not on the series' length. The findings equal {@link ConflictDetector#findings} over the whole

@@ -107,7 +107,7 @@ public final class KafkaOptions {
 
     // 300 ms rather than Kafka Streams' 100 ms exactly-once default: each commit is a transaction (markers on
     // every partition written, a flush of every cache). Not longer either: a record reaches the derived tables
-    // through up to seven committed hops (valid, latest, the shares' join topics), each waiting for a commit,
+    // through up to four committed hops (valid, latest, the shares' request and response topics), each waiting for a commit,
     // and with 1 s the full pipeline ran about 14 % slower than with 300 ms in alternating runs of
     // ./almanac bench (docs/performance.md).
     @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "300",

@@ -7,8 +7,10 @@ import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -121,6 +123,27 @@ public final class DerivedInputs {
             shared.put(resource, existing);
         }
         return (T) existing;
+    }
+
+    /**
+     * The bytes every key of one series starts with in a store written with {@code keySerializer} (the
+     * framed Avro key serde): a key is magic byte, schema id, then indicator, region and period, each as a
+     * zig-zag varint length and its UTF-8 bytes. The key with an empty period therefore ends with that
+     * period's length, the single byte 0; without it, what is left ends with the region's length and
+     * bytes, so CN-BJ does not match CN-BJ-HD. Store layers call it with no topic: the topic given here
+     * (the latest topic, the one the store's keys are written for) is used instead.
+     */
+    public static Serializer<ObservationKey> seriesPrefix(Serializer<ObservationKey> keySerializer, String topic) {
+        return (ignoredTopic, key) -> {
+            if (!key.getPeriod().isEmpty()) {
+                throw new IllegalArgumentException("a series prefix has an empty period: " + key);
+            }
+            byte[] whole = keySerializer.serialize(topic, key);
+            if (whole[whole.length - 1] != 0) {
+                throw new IllegalStateException("the key serde does not end a key with its period's length: " + key);
+            }
+            return Arrays.copyOf(whole, whole.length - 1);
+        };
     }
 
     void finish(Topology topology) {

@@ -163,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
         // from that topic instead of writing every record a second time to a changelog of its own.
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         // No task idling: a task with several input partitions (the derived application's first sub-topology
-        // reads seven: latest, regions, the foreign-key join topics, registration days) processes what it has
+        // reads six: latest, regions, the shares' hierarchy, request and response topics, registration days) processes what it has
         // instead of waiting for partitions with known lag. Every table here is built to be independent of
         // arrival order, so the wait buys nothing; and Kafka Streams 4.3 formats a log message with
         // String.format for each empty partition on every check, which took 12 % of the derived stream

@@ -25,6 +25,7 @@ class ShareTopologyTest {
     private DerivedDriver d;
     private TestOutputTopic<ObservationKey, ShareOfParent> shares;
     private TableDefinition.Shares def;
+    private final Map<ObservationKey, ShareOfParent> subscriber = new java.util.HashMap<>();
 
     @BeforeEach
     void setUp() {
@@ -153,5 +154,62 @@ class ShareTopologyTest {
             ShareOfParent s = DerivedDriver.table(out).get(new ObservationKey("unicorn_count", "CN-SH-PD", "asof:2025-12-31"));
             assertEquals(100.0 / 3, s.getValue(), 1e-9);
         }
+    }
+
+    /** The shares table as a subscriber of its topic holds it now: every record read so far applied in order. */
+    private Map<ObservationKey, ShareOfParent> sharesNow() {
+        for (var r : shares.readRecordsToList()) {
+            if (r.value() == null) {
+                subscriber.remove(r.key());
+            } else {
+                subscriber.put(r.key(), r.value());
+            }
+        }
+        return subscriber;
+    }
+
+    @Test
+    void shouldGiveEveryDistrictItsShareWhenTheParentArrivesLastAndIsRevised() {
+        d.region("CN-SH-MH", "CN-SH", "district");
+        ObservationKey minhang = new ObservationKey("gdp", "CN-SH-MH", "2025");
+        d.latest(obs("pd", "gdp", "CN-SH-PD", "2025", 1.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        d.latest(obs("mh", "gdp", "CN-SH-MH", "2025", 0.5e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertTrue(sharesNow().isEmpty(), "no share before the parent has a value");
+
+        d.latest(obs("sh1", "gdp", "CN-SH", "2025", 4.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertEquals(25.0, sharesNow().get(pudong2025()).getValue(), 1e-9);
+        assertEquals(12.5, sharesNow().get(minhang).getValue(), 1e-9);
+
+        d.latest(obs("sh2", "gdp", "CN-SH", "2025", 5.0e12, "CNY", Qualifier.exact, "2026-02-26"));
+        Map<ObservationKey, ShareOfParent> table = sharesNow();
+        assertEquals(20.0, table.get(pudong2025()).getValue(), 1e-9);
+        assertEquals(10.0, table.get(minhang).getValue(), 1e-9);
+        assertEquals(List.of("mh", "sh2"), table.get(minhang).getInputIds());
+    }
+
+    @Test
+    void shouldFollowTheRegionBackWhenItMovesToAnotherParentAndReturns() {
+        d.region("CN-XX", "CN", "group");
+        d.latest(obs("sh", "gdp", "CN-SH", "2025", 5.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        d.latest(obs("pd", "gdp", "CN-SH-PD", "2025", 1.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+
+        d.region("CN-SH-PD", "CN-XX", "district");
+        assertNull(sharesNow().get(pudong2025()), "the new parent has no value for 2025");
+        d.region("CN-SH-PD", "CN-SH", "district");
+        assertEquals(20.0, sharesNow().get(pudong2025()).getValue(), 1e-9);
+
+        d.latest(obs("xx", "gdp", "CN-XX", "2025", 2.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertEquals("CN-SH", sharesNow().get(pudong2025()).getParent(),
+                "a value of the former parent gives the region no share against it");
+    }
+
+    @Test
+    void shouldRemoveShareWhenTheRegionValueIsRevisedIntoAnotherUnitKind() {
+        d.latest(obs("sh", "gdp", "CN-SH", "2025", 5.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        d.latest(obs("pd1", "gdp", "CN-SH-PD", "2025", 1.0e12, "CNY", Qualifier.exact, "2026-01-26"));
+        assertEquals(20.0, sharesNow().get(pudong2025()).getValue(), 1e-9);
+
+        d.latest(obs("pd2", "gdp", "CN-SH-PD", "2025", 3.1, "percent", Qualifier.exact, "2026-02-26"));
+        assertNull(sharesNow().get(pudong2025()), "a percentage does not add up into its parent's value");
     }
 }

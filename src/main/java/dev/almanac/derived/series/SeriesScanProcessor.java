@@ -7,7 +7,6 @@ import dev.almanac.avro.SeriesSnapshot;
 import dev.almanac.derived.SeriesPoints;
 import dev.almanac.observation.Period;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -147,26 +146,5 @@ final class SeriesScanProcessor implements Processor<ObservationKey, IndicatorOb
     }
 
     private record Ordered(Period period, SeriesPoint point) {
-    }
-
-    /**
-     * The bytes every key of one series starts with in a store written with {@code keySerializer} (the
-     * framed Avro key serde): a key is magic byte, schema id, then indicator, region and period, each as a
-     * zig-zag varint length and its UTF-8 bytes. The key with an empty period therefore ends with that
-     * period's length, the single byte 0; without it, what is left ends with the region's length and
-     * bytes, so CN-BJ does not match CN-BJ-HD. Store layers call it with no topic: the topic given here
-     * (the latest topic, the one the store's keys are written for) is used instead.
-     */
-    static Serializer<ObservationKey> seriesPrefix(Serializer<ObservationKey> keySerializer, String topic) {
-        return (ignoredTopic, key) -> {
-            if (!key.getPeriod().isEmpty()) {
-                throw new IllegalArgumentException("a series prefix has an empty period: " + key);
-            }
-            byte[] whole = keySerializer.serialize(topic, key);
-            if (whole[whole.length - 1] != 0) {
-                throw new IllegalStateException("the key serde does not end a key with its period's length: " + key);
-            }
-            return Arrays.copyOf(whole, whole.length - 1);
-        };
     }
 }

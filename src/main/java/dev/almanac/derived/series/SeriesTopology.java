@@ -130,7 +130,7 @@ public final class SeriesTopology {
         String base = "series-" + String.join("-", new TreeSet<>(indicators));
         return sources.shared(base, () -> {
             Topic<ObservationKey, IndicatorObservation> latest = sources.topics().latest();
-            Serializer<ObservationKey> prefix = SeriesScanProcessor.seriesPrefix(latest.keySerde().serializer(), latest.name());
+            Serializer<ObservationKey> prefix = DerivedInputs.seriesPrefix(latest.keySerde().serializer(), latest.name());
             return sources.latest(indicators)
                     .toStream(Named.as(base + "-changes"))
                     .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(base + "-select"))

@@ -3,45 +3,55 @@ package dev.almanac.derived.share;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Region;
-import dev.almanac.avro.RegionValue;
 import dev.almanac.avro.SeriesPoint;
+import dev.almanac.avro.ShareMessage;
 import dev.almanac.avro.ShareOfParent;
-import dev.almanac.derived.SeriesPoints;
-import dev.almanac.derived.Qualifiers;
 import dev.almanac.derived.DerivedInputs;
+import dev.almanac.derived.Qualifiers;
 import dev.almanac.derived.definition.TableDefinition;
 import dev.almanac.kafka.SeriesPartitioner;
 import dev.almanac.kafka.Topic;
 import dev.almanac.kafka.TopicCatalogue;
-import dev.almanac.observation.Units;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TableJoined;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Share of parent: for each region R with a parent P in the hierarchy and each period X where the latest
  * values of the indicator for R and for P exist in the same additive unit, 100 × v(R, X) / v(P, X).
  *
- * <p>Two foreign-key joins on tables keep it right under every kind of change:
+ * <p>The latest topic holds every period of a series in one partition ({@link SeriesPartitioner}); R's
+ * values and P's are in two partitions in general. R's value travels to P's partition once, and the share
+ * computed there travels back to R's, through two repartition topics of this table
+ * ({@link ShareProcessors}):
  * <pre>
- * latest(ind, R, X) ──FK R──▶ regions(R) = parent P ──FK (ind, P, X)──▶ latest(ind, P, X) ──▶ shares
+ * latest(ind, R, X) ──request──▶ P's partition: members(ind, P, X, R) + latest(ind, P, X) ──response──▶ R's partition: shares(ind, R, X)
+ * latest(ind, P, X) ──one response per member R of (ind, P, X)──▶ R's partition
+ * regions(R) ──to R's partitions──▶ R's periods leave the old parent, join the new one
  * </pre>
- * a revision of R's value updates the left side; a revision of P's value reaches every district
- * subscribed to it through the second join; a hierarchy change re-subscribes through the first. A
- * region not yet in the hierarchy simply has no join partner until it arrives.
+ * A revision of R's value files it with its parent's period again; a revision of P's value answers every
+ * region filed there; a hierarchy change moves R's periods from the old parent to the new one, and an
+ * answer from the old parent still on its way is dropped. A region not yet in the hierarchy has no parent
+ * until it arrives. Each value and share crosses the broker once each way (a foreign-key join of the
+ * latest table with the regions and then with itself, the earlier design, sent each value three times and
+ * kept two subscription stores).
  *
- * <p>The latest topic is partitioned by series ({@link SeriesPartitioner}), the regions topic by the
- * default partitioner. Each join is told how its two sides are partitioned: responses go back to the
- * left side's partition of the key (series partitioner: the candidates, and the region-join result
- * that keeps their keys and partitions), subscriptions to the right side's partition of the foreign key
- * (default partitioner for regions, series partitioner for the parent's latest value).
+ * <p>The regions topic must have as many partitions as the latest topic (Almanac creates its topics so):
+ * the hierarchy is repartitioned to the partitions of R's series with the series partitioner.
  */
 public final class ShareTopology {
 
@@ -61,52 +71,82 @@ public final class ShareTopology {
 
     public static void addTo(DerivedInputs sources, TableDefinition.Shares def) {
         TopicCatalogue topics = sources.topics();
+        StreamsBuilder builder = sources.builder();
         String n = def.name();
+        Set<String> indicators = def.indicators();
         Serde<ObservationKey> keySerde = topics.latest().keySerde();
-        Serde<RegionValue> regionValueSerde = topics.serdes().specific(RegionValue.class, false);
+        Serde<ShareMessage> messageSerde = topics.serdes().specific(ShareMessage.class, false);
         Topic<ObservationKey, ShareOfParent> out = topic(topics, def);
+        String parents = n + "-parents-store";
+        String members = n + "-members-store";
+        String latest = DerivedInputs.LATEST_STORE;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(parents), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(members), Serdes.String(),
+                topics.serdes().specific(SeriesPoint.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store(def)), out.keySerde(), out.valueSerde()));
+        Serializer<ObservationKey> seriesPrefix = DerivedInputs.seriesPrefix(keySerde.serializer(), topics.latest().name());
 
-        KTable<ObservationKey, IndicatorObservation> candidates = sources.latest(def.indicators()).filter(
-                (k, v) -> def.indicators().contains(k.getIndicator()) && Units.ADDITIVE.contains(v.getUnit()),
-                Named.as(n + "-candidates"));
-
-        KTable<ObservationKey, RegionValue> withParent = candidates
-                .join(sources.regions(),
-                        IndicatorObservation::getRegion,
-                        (obs, region) -> new RegionValue(obs.getIndicator(), obs.getRegion(), parentOf(region), SeriesPoints.of(obs)),
-                        TableJoined.<ObservationKey, String>with(new SeriesPartitioner<>(), null).withName(n + "-region-join"),
-                        Materialized.<ObservationKey, RegionValue, KeyValueStore<Bytes, byte[]>>as(n + "-region-join-store")
-                                .withKeySerde(keySerde).withValueSerde(regionValueSerde))
-                .filter((k, v) -> v.getParent() != null, Named.as(n + "-has-parent"));
-
-        withParent
-                .join(candidates,
-                        rv -> new ObservationKey(rv.getIndicator(), rv.getParent(), rv.getPoint().getPeriod()),
-                        (rv, parentObs) -> share(rv, parentObs),
-                        TableJoined.<ObservationKey, ObservationKey>with(new SeriesPartitioner<>(), new SeriesPartitioner<>())
-                                .withName(n + "-parent-join"),
-                        Materialized.<ObservationKey, ShareOfParent, KeyValueStore<Bytes, byte[]>>as(store(def))
-                                .withKeySerde(keySerde).withValueSerde(out.valueSerde()))
+        KStream<ObservationKey, ShareMessage> fromValues = sources.latest(indicators)
                 .toStream(Named.as(n + "-changes"))
+                .filter((k, v) -> indicators.contains(k.getIndicator()), Named.as(n + "-select"))
+                .process(() -> new ShareProcessors.OnValue(parents, members), Named.as(n + "-values"), parents, members);
+
+        Topic<String, Region> regions = topics.regions();
+        KStream<ObservationKey, ShareMessage> fromRegions = sources.regions()
+                .toStream(Named.as(n + "-hierarchy-changes"))
+                .repartition(Repartitioned.<String, Region>as(n + "-hierarchy")
+                        .withKeySerde(regions.keySerde()).withValueSerde(regions.valueSerde())
+                        .withStreamPartitioner(new RegionPartitioner(indicators)))
+                .process(() -> new ShareProcessors.OnRegion(indicators, parents, latest, seriesPrefix), Named.as(n + "-hierarchy-moves"),
+                        parents, latest);
+
+        Map<String, KStream<ObservationKey, ShareMessage>> routed = fromValues
+                .merge(fromRegions, Named.as(n + "-routed"))
+                .split(Named.as(n + "-message"))
+                .branch((k, m) -> m.getRequest(), Branched.as("-requests"))
+                .defaultBranch(Branched.as("-responses"));
+
+        KStream<ObservationKey, ShareMessage> answers = routed.get(n + "-message-requests")
+                .repartition(Repartitioned.<ObservationKey, ShareMessage>as(n + "-requests")
+                        .withKeySerde(keySerde).withValueSerde(messageSerde).withStreamPartitioner(new SeriesPartitioner<>()))
+                .process(() -> new ShareProcessors.OnRequest(members, latest), Named.as(n + "-answer"), members, latest);
+
+        routed.get(n + "-message-responses")
+                .merge(answers, Named.as(n + "-answers"))
+                .repartition(Repartitioned.<ObservationKey, ShareMessage>as(n + "-responses")
+                        .withKeySerde(keySerde).withValueSerde(messageSerde).withStreamPartitioner(new SeriesPartitioner<>()))
+                .process(() -> new ShareProcessors.OnResponse(parents, store(def)), Named.as(n + "-apply"), parents, store(def))
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName(n + "-sink"));
     }
 
-    private static String parentOf(Region region) {
+    /** A region's parent, or null when it has none (no parent, a blank one, or itself). */
+    static String parentOf(Region region) {
         String parent = region.getParent();
         return parent == null || parent.isBlank() || parent.equals(region.getCode()) ? null : parent;
     }
 
+    /** Sends a region's hierarchy record to every partition that holds a series of it of the table's indicators. */
+    private record RegionPartitioner(Set<String> indicators) implements StreamPartitioner<String, Region> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String region, Region value, int numPartitions) {
+            Set<Integer> to = new HashSet<>();
+            for (String indicator : indicators) {
+                to.add(SeriesPartitioner.partition(indicator, region, numPartitions));
+            }
+            return Optional.of(to);
+        }
+    }
+
     /** The share, or null (no row) when the units differ or the parent's value is not positive. */
-    static ShareOfParent share(RegionValue child, IndicatorObservation parent) {
-        SeriesPoint c = child.getPoint();
+    static ShareOfParent share(String indicator, String region, SeriesPoint c, IndicatorObservation parent) {
         if (!c.getUnit().equals(parent.getUnit()) || !(parent.getValue() > 0)) {
             return null;
         }
         Instant published = c.getPublished().isAfter(parent.getPublished()) ? c.getPublished() : parent.getPublished();
         return ShareOfParent.newBuilder()
-                .setIndicator(child.getIndicator() + "_share_of_parent")
-                .setBaseIndicator(child.getIndicator())
-                .setRegion(child.getRegion())
+                .setIndicator(indicator + "_share_of_parent")
+                .setBaseIndicator(indicator)
+                .setRegion(region)
                 .setParent(parent.getRegion())
                 .setPeriod(c.getPeriod())
                 .setValue(100.0 * c.getValue() / parent.getValue())

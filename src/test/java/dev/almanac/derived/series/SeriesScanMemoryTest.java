@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Qualifier;
@@ -44,7 +45,7 @@ class SeriesScanMemoryTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         scan = new SeriesScanProcessor("latest-store",
-                SeriesScanProcessor.seriesPrefix(latestTopic.keySerde().serializer(), latestTopic.name()));
+                DerivedInputs.seriesPrefix(latestTopic.keySerde().serializer(), latestTopic.name()));
         scan.init(context);
     }
 

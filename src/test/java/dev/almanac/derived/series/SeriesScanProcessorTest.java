@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.almanac.derived.DerivedInputs;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.avro.Qualifier;
@@ -80,7 +81,7 @@ class SeriesScanProcessorTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
 
         StreamsBuilder b = new StreamsBuilder();
-        Serializer<ObservationKey> prefix = SeriesScanProcessor.seriesPrefix(latestTopic.keySerde().serializer(), latestTopic.name());
+        Serializer<ObservationKey> prefix = DerivedInputs.seriesPrefix(latestTopic.keySerde().serializer(), latestTopic.name());
         b.table(latestTopic.name(), Consumed.with(latestTopic.keySerde(), latestTopic.valueSerde()).withName("source"),
                         Materialized.<ObservationKey, IndicatorObservation, KeyValueStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(latestTopic.keySerde()).withValueSerde(latestTopic.valueSerde()))
@@ -225,7 +226,7 @@ class SeriesScanProcessorTest {
     @Test
     void shouldBuildTheSeriesPrefixAsTheKeyBytesBeforeThePeriod() {
         Serializer<ObservationKey> keys = latestTopic.keySerde().serializer();
-        Serializer<ObservationKey> prefix = SeriesScanProcessor.seriesPrefix(keys, latestTopic.name());
+        Serializer<ObservationKey> prefix = DerivedInputs.seriesPrefix(keys, latestTopic.name());
         byte[] p = prefix.serialize(null, new ObservationKey("gdp", "CN-BJ", ""));
         byte[] key = keys.serialize(latestTopic.name(), new ObservationKey("gdp", "CN-BJ", "2025-Q1..Q3"));
         byte[] longer = keys.serialize(latestTopic.name(), new ObservationKey("gdp", "CN-BJ-HD", "2025-Q1..Q3"));

@@ -12,6 +12,7 @@ import dev.almanac.observation.Units;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,11 +54,6 @@ final class ShareProcessors {
 
     static ShareMessage response(String region, String parent, ShareOfParent share) {
         return new ShareMessage(false, region, parent, null, share);
-    }
-
-    /** The share of {@code region}'s value in its parent's latest value, or null when there is none. */
-    static ShareOfParent share(String indicator, String region, SeriesPoint point, IndicatorObservation parent) {
-        return point == null || !candidate(parent) ? null : ShareTopology.share(indicator, region, point, parent);
     }
 
     /**
@@ -102,7 +98,7 @@ final class ShareProcessors {
                     KeyValue<String, SeriesPoint> member = it.next();
                     String child = member.key.substring(member.key.lastIndexOf('\u0000') + 1);
                     context.forward(record.withKey(new ObservationKey(indicator, child, key.getPeriod()))
-                            .withValue(response(child, region, share(indicator, child, member.value, value))));
+                            .withValue(response(child, region, ShareTopology.share(indicator, child, member.value, value))));
                 }
             }
         }
@@ -216,8 +212,8 @@ final class ShareProcessors {
             }
             ValueAndTimestamp<IndicatorObservation> parent = latest.get(parentKey);
             IndicatorObservation parentValue = parent == null ? null : parent.value();
-            ShareOfParent share = share(indicator, m.getRegion(), m.getPoint(), parentValue);
-            if (share == null && share(indicator, m.getRegion(), before, parentValue) == null) {
+            ShareOfParent share = ShareTopology.share(indicator, m.getRegion(), m.getPoint(), parentValue);
+            if (share == null && !ShareTopology.hasShare(before, parentValue)) {
                 // No share before, none now: the region holds none from this parent (a move clears the
                 // shares against the old parent before the new parent answers).
                 return;
@@ -272,5 +268,5 @@ final class ShareProcessors {
         }
     }
 
-    private static final Serializer<String> STRINGS = new org.apache.kafka.common.serialization.StringSerializer();
+    private static final Serializer<String> STRINGS = new StringSerializer();
 }

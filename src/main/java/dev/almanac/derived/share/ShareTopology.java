@@ -137,9 +137,17 @@ public final class ShareTopology {
         }
     }
 
-    /** The share, or null (no row) when the units differ or the parent's value is not positive. */
+    /**
+     * Whether region value {@code c} has a share of {@code parent}: both are there, the parent's unit is
+     * additive and the same as the region's, and the parent's value is positive.
+     */
+    static boolean hasShare(SeriesPoint c, IndicatorObservation parent) {
+        return c != null && ShareProcessors.candidate(parent) && c.getUnit().equals(parent.getUnit()) && parent.getValue() > 0;
+    }
+
+    /** The share of region value {@code c} in its parent's latest value, or null (no row) when it has none ({@link #hasShare}). */
     static ShareOfParent share(String indicator, String region, SeriesPoint c, IndicatorObservation parent) {
-        if (!c.getUnit().equals(parent.getUnit()) || !(parent.getValue() > 0)) {
+        if (!hasShare(c, parent)) {
             return null;
         }
         Instant published = c.getPublished().isAfter(parent.getPublished()) ? c.getPublished() : parent.getPublished();

@@ -88,6 +88,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         // CPU caches the stream threads use. 16 MiB still maps ~700,000 keys per cleaning pass (a larger
         // log takes several passes), plenty for the topics of one embedded broker.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        // Under transactions v2 the first batch of a partition in a new transaction adds the partition on the
+        // broker, which answers CONCURRENT_TRANSACTIONS while the previous transaction's markers are still being
+        // written, retrying inside the broker for at most this long (default 100 ms). On a machine shared with the
+        // pipeline the markers often take longer; the producer then gets the error, the batches behind it
+        // OUT_OF_ORDER_SEQUENCE_NUMBER, and all of them are sent again after its own backoff. Waiting on the
+        // broker instead costs no resend (docs/performance.md, 2026-12-03).
+        props.put("add.partitions.to.txn.retry.backoff.max.ms", String.valueOf(ADD_PARTITIONS_RETRY_MAX_MS));
         Path config = dir.resolve("server.properties");
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(out, "written by almanac for the embedded broker; regenerated on each start");
@@ -112,6 +119,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         Files.writeString(dir.resolve("address"), bootstrap + "\n");
         return running;
     }
+
+    /** How long the broker retries adding a partition to a transaction whose previous one is still completing. */
+    static final int ADD_PARTITIONS_RETRY_MAX_MS = 2000;
 
     private static final String BROKER_MAIN = "kafka.Kafka";
     /** Extra JVM options of the broker process (a profiler agent, another heap size); later ones win over the defaults. */

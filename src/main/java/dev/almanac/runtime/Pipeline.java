@@ -17,6 +17,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -169,6 +170,8 @@ public final class Pipeline implements AutoCloseable {
         // String.format for each empty partition on every check, which took 12 % of the derived stream
         // thread's CPU in a profile of ./almanac bench.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // Changelog and repartition topics carry the input's publication-time timestamps too: they roll by size only, as Almanac's own topics do.
+        p.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), TopicAdmin.SEGMENT_MS);
         if (config.queryApi().httpPort() > 0) {
             // Interactive queries find the instance that holds a key through this (dev.almanac.query).
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryApi().applicationServer());

@@ -34,6 +34,26 @@ public final class TopicAdmin {
         return Admin.create(p);
     }
 
+    /**
+     * Segments roll by size only ({@code segment.ms} at its maximum). A segment rolls when a record's timestamp
+     * is {@code segment.ms} (default 7 days) past the segment's first record's timestamp, and Almanac's record
+     * timestamps are publication times spread over years: with the default a partition rolled a new segment
+     * every few batches, each roll a flush of the old files and three new ones, and each compacted one a pass
+     * of the log cleaner (docs/performance.md, 2026-12-03).
+     */
+    public static final String SEGMENT_MS = String.valueOf(Long.MAX_VALUE);
+
+    /**
+     * The settings of a new Almanac topic. Record timestamps are publication times, often years old: time-based
+     * retention would delete history at once. Streams of observations are the record of history (replay,
+     * rebuild), so they are kept forever; tables are compacted.
+     */
+    static Map<String, String> configs(boolean compacted) {
+        return compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS)
+                : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS);
+    }
+
     /** Creates every missing topic; existing ones are left as they are. */
     public static void ensureTopics(Admin admin, Collection<Topic<?, ?>> topics, int partitions, short replication)
             throws InterruptedException {
@@ -42,14 +62,7 @@ public final class TopicAdmin {
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?, ?> t : topics) {
                 if (!existing.contains(t.name())) {
-                    NewTopic nt = new NewTopic(t.name(), partitions, replication);
-                    // Record timestamps are publication times, often years old: time-based retention would
-                    // delete history at once. Streams of observations are the record of history (replay,
-                    // rebuild), so they are kept forever; tables are compacted.
-                    nt.configs(t.compacted()
-                            ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                            : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-                    missing.add(nt);
+                    missing.add(new NewTopic(t.name(), partitions, replication).configs(configs(t.compacted())));
                 }
             }
             if (!missing.isEmpty()) {

@@ -56,6 +56,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -169,6 +171,18 @@ class DerivedPipelineIT {
                 GenericRecord fromTopic = shares.get("gdp|CN-SH-PD|2025");
                 assertEquals("CN-SH", fromTopic.get("parent").toString());
                 assertEquals(share.getValue(), (Double) fromTopic.get("value"), 1e-12);
+
+                // Every topic of the pipeline, Almanac's own and Kafka Streams' changelogs and repartitions, rolls
+                // its segments by size only: the records carry publication times years apart.
+                try (Admin admin = TopicAdmin.admin(cluster.bootstrapServers())) {
+                    List<String> pipelineTopics = admin.listTopics().names().get().stream()
+                            .filter(t -> t.startsWith(config.topicPrefix() + ".") || t.startsWith(config.applicationId() + "-")).sorted().toList();
+                    assertTrue(pipelineTopics.stream().anyMatch(t -> t.endsWith("-changelog")), pipelineTopics.toString());
+                    assertTrue(pipelineTopics.stream().anyMatch(t -> t.endsWith("-repartition")), pipelineTopics.toString());
+                    List<ConfigResource> resources = pipelineTopics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+                    admin.describeConfigs(resources).all().get().forEach((resource, topicConfig) ->
+                            assertEquals(TopicAdmin.SEGMENT_MS, topicConfig.get(TopicConfig.SEGMENT_MS_CONFIG).value(), resource.name()));
+                }
             }
         }
     }

@@ -31,6 +31,15 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseZeroRepeatsOfTheBenchBeforeStartingABroker() {
+        CliRun r = CliRun.of("bench", "--repeat", "0");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--repeat must be at least 1"), r.err());
+        assertFalse(r.out().contains("Starting"), r.out());
+    }
+
+    @Test
     void shouldRefuseABenchWithAMissingDefinitionsFileBeforeStartingABroker() {
         for (String bench : new String[] {"bench", "bench replay", "bench queries"}) {
             List<String> args = new java.util.ArrayList<>(List.of(bench.split(" ")));

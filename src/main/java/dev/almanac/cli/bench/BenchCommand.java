@@ -18,6 +18,7 @@ import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
                 "rates are printed in their own rows."})
     long warmUp;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = {"Measure the foundation and the full pipeline N times, each on new topics with the same input, and print",
+                "the median next to every run (default: ${DEFAULT-VALUE}). On two shared cores one run's rate moves by a",
+                "sixth from the next; compare medians."})
+    int repeat;
+
     @Option(names = "--foundation-only", description = "Skip the full-pipeline stage.")
     boolean foundationOnly;
 
@@ -75,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (longSeries != null && longSeries < 1) {
             throw new UserException("--long-series must be at least 1", Main.USAGE);
+        }
+        if (repeat < 1) {
+            throw new UserException("--repeat must be at least 1", Main.USAGE);
         }
         if (warmUp < 0) {
             throw new UserException("--warm-up must be 0 or more", Main.USAGE);
@@ -111,11 +121,27 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("raw consumer: %,.0f records/s%n", consumeRate);
             out.flush();
 
-            Stage foundation = foundation(bootstrap, foundationConfig, foundationTopics, events);
-            out.printf("foundation: %,.0f records/s%n", foundation.rate());
-            out.flush();
-
-            Stage full = foundationOnly ? null : fullPipeline(bootstrap, workspace.config(base, "p"), serdes, events, bench.seed);
+            // Each further run has topics and applications of its own, fed the same observations; the raw
+            // consumer's rate, read once, stays the baseline of every run.
+            List<Stage> foundations = new ArrayList<>();
+            List<Stage> fulls = new ArrayList<>();
+            for (int run = 1; run <= repeat; run++) {
+                Stage f = run == 1 ? foundation(bootstrap, foundationConfig, foundationTopics, events)
+                        : foundation(bootstrap, workspace.config(base, "f" + run), serdes, events, bench.seed);
+                foundations.add(f);
+                out.printf("foundation%s: %,.0f records/s%n", runLabel(run), f.rate());
+                out.flush();
+                if (!foundationOnly) {
+                    Stage p = fullPipeline(bootstrap, workspace.config(base, run == 1 ? "p" : "p" + run), serdes, events, bench.seed);
+                    fulls.add(p);
+                    if (repeat > 1) {
+                        out.printf("full pipeline%s: %,.0f records/s%n", runLabel(run), p.rate());
+                        out.flush();
+                    }
+                }
+            }
+            Stage foundation = foundations.get(0);
+            double foundationRate = median(foundations);
 
             out.printf("%nalmanac bench: %,d synthetic observations %s, %d partitions, %s, %s broker, %d cores%n",
                     events, shape(), base.partitions(), base.exactlyOnce() ? "exactly_once_v2" : "at_least_once",
@@ -130,37 +156,51 @@ public final class BenchCommand implements Callable<Integer> {
             table.add(List.of("raw consumer (baseline)", rate(consumeRate), "1.000", "", "", "", "", ""));
             if (coldFoundation != null) {
                 table.add(stageRow(String.format("warm-up, cold JVM: foundation (%,d records)", warmUp),
-                        coldFoundation.rate(), consumeRate, foundation.rate(), coldFoundation.figures()));
+                        coldFoundation.rate(), consumeRate, foundationRate, coldFoundation.figures()));
             }
             if (coldRun != null) {
                 table.add(stageRow(String.format("warm-up: full pipeline (%,d records)", warmUp),
-                        coldRun.rate(), consumeRate, foundation.rate(), coldRun.figures()));
+                        coldRun.rate(), consumeRate, foundationRate, coldRun.figures()));
             }
-            table.add(stageRow("foundation: validation + latest + current", foundation.rate(), consumeRate, foundation.rate(), foundation.figures()));
-            if (full != null) {
-                table.add(stageRow("full pipeline: foundation + all derived tables", full.rate(), consumeRate, foundation.rate(), full.figures()));
+            for (int run = 1; run <= repeat; run++) {
+                table.add(stageRow("foundation: validation + latest + current" + runLabel(run), foundations.get(run - 1).rate(),
+                        consumeRate, foundationRate, foundations.get(run - 1).figures()));
+            }
+            for (int run = 1; run <= fulls.size(); run++) {
+                table.add(stageRow("full pipeline: foundation + all derived tables" + runLabel(run), fulls.get(run - 1).rate(),
+                        consumeRate, foundationRate, fulls.get(run - 1).figures()));
+            }
+            if (repeat > 1) {
+                table.add(medianRow(String.format("foundation: median of %d runs", repeat), foundationRate, consumeRate, foundationRate));
+                if (!fulls.isEmpty()) {
+                    table.add(medianRow(String.format("full pipeline: median of %d runs", repeat), median(fulls), consumeRate, foundationRate));
+                }
             }
             out.print(table.render());
             out.println("(a stage's time runs from its applications reaching RUNNING until every input record is processed and committed;"
                     + " the consumer reads with assign(), without a group, in repeated passes for at least 2 s;"
                     + " writes: records sent by the stage's producers (outputs, changelogs, repartition topics) per input record;"
                     + " CPU: stream threads, and the embedded broker process, per input record;"
-                    + " JIT: this JVM's compiler time during the stage; the measured stages run after a warm-up unless --warm-up 0)");
+                    + " JIT: this JVM's compiler time during the stage; the measured stages run after a warm-up unless --warm-up 0"
+                    + (repeat > 1 ? "; ratio to foundation: to the foundation's median)" : ")"));
             out.println();
             TextTable threads = new TextTable(List.of("stage / application", "process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio",
                     "stream CPU µs/record", "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
-            threadRows(threads, "foundation", foundation.figures());
-            if (full != null) {
-                threadRows(threads, "full pipeline", full.figures());
+            for (int run = 1; run <= repeat; run++) {
+                threadRows(threads, "foundation" + runLabel(run), foundations.get(run - 1).figures());
+                if (!fulls.isEmpty()) {
+                    threadRows(threads, "full pipeline" + runLabel(run), fulls.get(run - 1).figures());
+                }
             }
             out.print(threads.render());
             out.println("(stream-thread time ratios sampled every " + StageMetrics.SAMPLE.toMillis() + " ms and averaged over the stage;"
                     + " RocksDB figures at the end of the stage; state on disk: the stage's whole state directory)");
             out.println();
             TextTable writes = new TextTable(List.of("stage / application", "topic written", "records", "per input record"));
+            // The records each topic gets hardly move between runs: the first run's stand for all.
             topicRows(writes, "foundation", foundation.figures());
-            if (full != null) {
-                topicRows(writes, "full pipeline", full.figures());
+            if (!fulls.isEmpty()) {
+                topicRows(writes, "full pipeline", fulls.get(0).figures());
             }
             out.print(writes.render());
             out.println("(records sent per topic by each application's producers, from producer-topic-metrics record-send-total;"
@@ -257,6 +297,27 @@ public final class BenchCommand implements Callable<Integer> {
             producer.flush();
         }
         return count / Baseline.secondsSince(t);
+    }
+
+    /** " (run 2 of 3)", or nothing when the stages run once. */
+    private String runLabel(int run) {
+        return repeat == 1 ? "" : String.format(" (run %d of %d)", run, repeat);
+    }
+
+    private static double median(List<Stage> runs) {
+        return median(runs.stream().mapToDouble(Stage::rate).toArray());
+    }
+
+    /** The median (the mean of the middle two for an even count). */
+    static double median(double... values) {
+        double[] rates = values.clone();
+        java.util.Arrays.sort(rates);
+        int n = rates.length;
+        return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
+    }
+
+    private static List<String> medianRow(String stage, double rate, double baseline, double foundationRate) {
+        return List.of(stage, rate(rate), ratio(rate, baseline), ratio(rate, foundationRate), "", "", "", "");
     }
 
     private String shape() {

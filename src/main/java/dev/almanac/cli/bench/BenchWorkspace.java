@@ -46,12 +46,13 @@ final class BenchWorkspace implements AutoCloseable {
     }
 
     /**
-     * {@code base} for one stage of this run: state in this folder, and topic prefix and application id
-     * {@code bench-<stage>-<run>}, new each run so that runs against one external cluster share nothing.
+     * {@code base} for one stage of this run: state in a folder of its own here (the state on disk reported for
+     * a stage is its own), and topic prefix and application id {@code bench-<stage>-<run>}, new each run so that
+     * runs against one external cluster share nothing.
      */
     AlmanacConfig config(AlmanacConfig base, String stage) {
         String name = "bench-" + stage + "-" + runId;
-        return base.withStateDir(dir.resolve("state")).withTopicPrefix(name).withApplicationId(name);
+        return base.withStateDir(dir.resolve("state").resolve(stage)).withTopicPrefix(name).withApplicationId(name);
     }
 
     /** "embedded" or "external", for the figures' header line. */

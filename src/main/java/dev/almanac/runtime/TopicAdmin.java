@@ -49,9 +49,9 @@ public final class TopicAdmin {
      * rebuild), so they are kept forever; tables are compacted.
      */
     static Map<String, String> configs(boolean compacted) {
-        return compacted
-                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS)
-                : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS);
+        Map.Entry<String, String> keep = compacted ? Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.entry(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        return Map.ofEntries(keep, Map.entry(TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS));
     }
 
     /** Creates every missing topic; existing ones are left as they are. */

@@ -19,6 +19,7 @@ import dev.almanac.serde.LocalSchemaRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -311,7 +312,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The median (the mean of the middle two for an even count). */
     static double median(double... values) {
         double[] rates = values.clone();
-        java.util.Arrays.sort(rates);
+        Arrays.sort(rates);
         int n = rates.length;
         return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
     }

@@ -95,6 +95,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         // OUT_OF_ORDER_SEQUENCE_NUMBER, and all of them are sent again after its own backoff. Waiting on the
         // broker instead costs no resend (docs/performance.md, 2026-12-03).
         props.put("add.partitions.to.txn.retry.backoff.max.ms", String.valueOf(ADD_PARTITIONS_RETRY_MAX_MS));
+        // Each partition's active segment maps an offset index and a time index preallocated to this size
+        // (default 10 MiB each, sparse). The kernel fills a fault on such a mapping by reading ahead, and
+        // reading ahead a hole is zeroing pages: with a large read-ahead (8 MiB on the disks of the machines
+        // measured) every new partition cost up to 20 MiB of memset, which was most of the broker's kernel
+        // time in ./almanac bench. 1 MiB holds 87,381 time-index entries, a segment of ~340 MiB at the default
+        // index.interval.bytes; a full index only rolls the segment early.
+        props.put("log.index.size.max.bytes", String.valueOf(INDEX_MAX_BYTES));
         Path config = dir.resolve("server.properties");
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(out, "written by almanac for the embedded broker; regenerated on each start");
@@ -122,6 +129,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** How long the broker retries adding a partition to a transaction whose previous one is still completing. */
     static final int ADD_PARTITIONS_RETRY_MAX_MS = 2000;
+    /** log.index.size.max.bytes of the embedded broker (default 10 MiB); see where it is set. */
+    static final int INDEX_MAX_BYTES = 1024 * 1024;
 
     private static final String BROKER_MAIN = "kafka.Kafka";
     /** Extra JVM options of the broker process (a profiler agent, another heap size); later ones win over the defaults. */

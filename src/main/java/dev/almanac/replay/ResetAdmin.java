@@ -3,6 +3,7 @@ package dev.almanac.replay;
 import dev.almanac.runtime.CaughtUpCheck;
 import dev.almanac.runtime.Waiting;
 import dev.almanac.kafka.Topic;
+import dev.almanac.runtime.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -142,6 +143,11 @@ final class ResetAdmin {
             }
             if (Boolean.TRUE.equals(compacted.get(t))) {
                 keep.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            if (compacted.containsKey(t)) {
+                // A topic created by an older Almanac lacks settings added since (segment.ms): the recreated one
+                // gets them, while every setting the topic had stays as it was.
+                TopicAdmin.configs(compacted.get(t)).forEach(keep::putIfAbsent);
             }
             fresh.add(new NewTopic(t, d.partitions().size(), replication).configs(keep));
         }

@@ -48,7 +48,7 @@ public final class TopicAdmin {
      * retention would delete history at once. Streams of observations are the record of history (replay,
      * rebuild), so they are kept forever; tables are compacted.
      */
-    static Map<String, String> configs(boolean compacted) {
+    public static Map<String, String> configs(boolean compacted) {
         Map.Entry<String, String> keep = compacted ? Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                 : Map.entry(TopicConfig.RETENTION_MS_CONFIG, "-1");
         return Map.ofEntries(keep, Map.entry(TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS));

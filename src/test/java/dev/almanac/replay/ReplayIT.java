@@ -41,6 +41,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -154,10 +159,20 @@ class ReplayIT {
         assertEquals(268, before.latest().size());
         assertTrue(Files.isDirectory(c.stateDir().resolve(c.applicationId())));
 
+        ConfigResource latestTopic = new ConfigResource(ConfigResource.Type.TOPIC, topics.latest().name());
+        try (Admin admin = TopicAdmin.admin(bootstrap)) {
+            // As an older Almanac created it: without segment.ms, which the recreated topic must get.
+            admin.incrementalAlterConfigs(Map.of(latestTopic, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.SEGMENT_MS_CONFIG, ""), AlterConfigOp.OpType.DELETE)))).all().get();
+        }
+
         assertEquals(0, Main.execute(kafkaArgs(c, "reset", "--yes")));
         assertFalse(Files.exists(c.stateDir().resolve(c.applicationId())), "local state deleted");
         assertTrue(fold(topics.latest()).isEmpty(), "derived topic recreated empty");
         try (Admin admin = TopicAdmin.admin(bootstrap)) {
+            Config recreated = admin.describeConfigs(List.of(latestTopic)).all().get().get(latestTopic);
+            assertEquals(TopicAdmin.SEGMENT_MS, recreated.get(TopicConfig.SEGMENT_MS_CONFIG).value(), "recreated with segment.ms");
+            assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, recreated.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
             assertTrue(admin.listTopics().names().get().contains(topics.latest().name()));
             assertEquals(276L, admin.listOffsets(Map.of(new TopicPartition(topics.rawObservations().name(), 0),
                     org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().values().iterator().next().offset()

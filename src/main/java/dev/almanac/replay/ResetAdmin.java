@@ -141,13 +141,14 @@ final class ResetAdmin {
                     keep.put(e.name(), e.value());
                 }
             }
-            if (Boolean.TRUE.equals(compacted.get(t))) {
-                keep.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            }
-            if (compacted.containsKey(t)) {
+            Boolean table = compacted.get(t);
+            if (table != null) {
                 // A topic created by an older Almanac lacks settings added since (segment.ms): the recreated one
-                // gets them, while every setting the topic had stays as it was.
-                TopicAdmin.configs(compacted.get(t)).forEach(keep::putIfAbsent);
+                // gets them, while every setting the topic had stays as it was, except that a table stays compacted.
+                TopicAdmin.configs(table).forEach(keep::putIfAbsent);
+                if (table) {
+                    keep.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                }
             }
             fresh.add(new NewTopic(t, d.partitions().size(), replication).configs(keep));
         }

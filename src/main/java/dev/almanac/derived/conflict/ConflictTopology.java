@@ -31,6 +31,11 @@ public final class ConflictTopology {
     public static final String VINTAGES_STORE = "conflict-vintages-store";
     static final String VALID_SOURCE = "derived-valid-source";
     static final String VINTAGES_WRITER = "conflict-vintages";
+    /**
+     * How many vintages each task's writer keeps decoded in memory ({@link VintagesCache}): the state of
+     * 65,536 observations of short series, a few tens of megabytes of heap per task.
+     */
+    static final int CACHED_POINTS = 65_536;
 
     private ConflictTopology() {
     }
@@ -52,7 +57,7 @@ public final class ConflictTopology {
         boolean first = sources.claim(VINTAGES_STORE);
         sources.atBuild(topology -> {
             if (first) {
-                addVintages(topology, valid);
+                addVintages(topology, valid, CACHED_POINTS);
             }
             String detect = def.name() + "-detect";
             topology.addProcessor(detect, () -> new ConflictProcessor(def), VINTAGES_WRITER);
@@ -64,7 +69,8 @@ public final class ConflictTopology {
         });
     }
 
-    private static void addVintages(Topology topology, Topic<ObservationKey, IndicatorObservation> valid) {
+    /** Adds the vintages store and its writer, whose cache holds {@code cachedPoints} points at most (0: none). */
+    static void addVintages(Topology topology, Topic<ObservationKey, IndicatorObservation> valid, int cachedPoints) {
         Deserializer<IndicatorObservation> values = valid.valueSerde().deserializer();
         SourceTopicStoreSupplier store = new SourceTopicStoreSupplier(VINTAGES_STORE,
                 r -> ConflictVintages.entryKey(values.deserialize(r.topic(), r.value())));
@@ -72,7 +78,8 @@ public final class ConflictTopology {
         // store's processor as forwarding nothing, and the raw cast only widens that.
         @SuppressWarnings({"unchecked", "rawtypes"})
         ProcessorSupplier<byte[], byte[], Void, Void> writer =
-                () -> (Processor) new ConflictVintages.Writer(VINTAGES_STORE, valid.name(), valid.valueSerde().deserializer());
+                () -> (Processor) new ConflictVintages.Writer(VINTAGES_STORE, valid.name(), valid.valueSerde().deserializer(),
+                        cachedPoints);
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(store, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
                 VALID_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), valid.name(), VINTAGES_WRITER, writer);
     }

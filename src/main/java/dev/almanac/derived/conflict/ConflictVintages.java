@@ -8,6 +8,9 @@ import dev.almanac.observation.Period;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -122,27 +125,36 @@ final class ConflictVintages {
         private final String storeName;
         private final String topic;
         private final Deserializer<IndicatorObservation> values;
+        private final int cachedPoints;
         private ProcessorContext<byte[], Change> context;
         private KeyValueStore<Bytes, byte[]> store;
+        private VintagesCache cache;
 
-        Writer(String storeName, String topic, Deserializer<IndicatorObservation> values) {
+        /** @param cachedPoints the bound of this writer's {@link VintagesCache} (0: read every record from the store) */
+        Writer(String storeName, String topic, Deserializer<IndicatorObservation> values, int cachedPoints) {
             this.storeName = storeName;
             this.topic = topic;
             this.values = values;
+            this.cachedPoints = cachedPoints;
         }
 
+        /**
+         * A new cache on every initialisation: Kafka Streams initialises a task's processors again after it
+         * wiped or restored the task's store (a failed exactly-once commit, a task moving between threads),
+         * and the cache must hold only what the store holds.
+         */
         @Override
         public void init(ProcessorContext<byte[], Change> context) {
             this.context = context;
             this.store = context.getStateStore(storeName);
+            this.cache = new VintagesCache(cachedPoints);
         }
 
-        /**
-         * One reverse read from this period's last vintage back into the previous period gives the period's
-         * vintages, the version this id replaces and, when needed, the previous period; one forward read
-         * gives the next. (A get of the id's old version first and a range of the period after would be two
-         * more reads per record, and a get of a missing key is the dearest RocksDB call from Java.)
-         */
+        @Override
+        public void close() {
+            cache.clear();
+        }
+
         @Override
         public void process(Record<byte[], byte[]> record) {
             if (record.value() == null) {
@@ -158,11 +170,92 @@ final class ConflictVintages {
             byte[] periodKey = periodKeyText.getBytes(StandardCharsets.UTF_8);
             Bytes key = entryKey(periodKeyText, o.getId());
             SeriesPoint point = SeriesPoints.of(o);
+            TreeMap<Bytes, SeriesPoint> cached = cache.enabled() ? cachedSeries(series) : null;
+            Change change = cached != null ? fromCache(cached, o, period, periodKey, key, point)
+                    : fromStore(series, o, period, periodKey, key, point);
+            // The store holds each id's last bytes, as a restore from the topic would.
+            store.put(key, record.value());
+            if (cached != null) {
+                cache.put(series, cached, key, point);
+            }
+            if (change != null) {
+                context.forward(record.withValue(change));
+            }
+        }
+
+        /** The series' vintages from the cache, loaded into it if need be; null when the series is too long to cache. */
+        private TreeMap<Bytes, SeriesPoint> cachedSeries(String series) {
+            TreeMap<Bytes, SeriesPoint> cached = cache.get(series);
+            if (cached != null || cache.tooLong(series)) {
+                return cached;
+            }
+            TreeMap<Bytes, SeriesPoint> loaded = new TreeMap<>();
+            try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(series.getBytes(StandardCharsets.UTF_8)),
+                    bound(series.substring(0, series.length() - 1), '\u0001'))) {
+                while (it.hasNext()) {
+                    if (loaded.size() == VintagesCache.MAX_SERIES_POINTS) {
+                        cache.markTooLong(series, loaded.size());
+                        return null;
+                    }
+                    KeyValue<Bytes, byte[]> e = it.next();
+                    loaded.put(e.key, SeriesPoints.of(values.deserialize(topic, e.value)));
+                }
+            }
+            cache.add(series, loaded);
+            return loaded;
+        }
+
+        /**
+         * The change from a cached series: the same lists, in the same order, as {@link #fromStore} reads
+         * (the period's other vintages and the previous period newest key first, the next period oldest
+         * first), or null when the vintage is unchanged.
+         */
+        private static Change fromCache(TreeMap<Bytes, SeriesPoint> cached, IndicatorObservation o, Period period,
+                                        byte[] periodKey, Bytes key, SeriesPoint point) {
+            SeriesPoint replaced = null;
+            List<SeriesPoint> others = new ArrayList<>(4);
+            for (Map.Entry<Bytes, SeriesPoint> e : vintages(cached, periodKey).descendingMap().entrySet()) {
+                if (e.getKey().equals(key)) {
+                    replaced = e.getValue();
+                } else {
+                    others.add(e.getValue());
+                }
+            }
+            if (point.equals(replaced)) {
+                return null;
+            }
+            List<SeriesPoint> previous = List.of();
+            List<SeriesPoint> next = List.of();
+            if (latestChanges(others, point, replaced)) {
+                Bytes before = cached.lowerKey(bound(periodKey, (byte) 0));
+                if (before != null) {
+                    previous = new ArrayList<>(vintages(cached, periodKeyOf(before.get())).descendingMap().values());
+                }
+                Bytes after = cached.ceilingKey(bound(periodKey, (byte) 1));
+                if (after != null) {
+                    next = new ArrayList<>(vintages(cached, periodKeyOf(after.get())).values());
+                }
+            }
+            return new Change(o, period, point, replaced, others, previous, next);
+        }
+
+        /** The cached vintages of the period {@code periodKey}: the keys from it and a zero byte up to it and a one byte. */
+        private static NavigableMap<Bytes, SeriesPoint> vintages(TreeMap<Bytes, SeriesPoint> cached, byte[] periodKey) {
+            return cached.subMap(bound(periodKey, (byte) 0), true, bound(periodKey, (byte) 1), false);
+        }
+
+        /**
+         * The change read from the store, or null when the vintage is unchanged. One reverse read from this
+         * period's last vintage back into the previous period gives the period's vintages, the version this
+         * id replaces and, when needed, the previous period; one forward read gives the next. (A get of the
+         * id's old version first and a range of the period after would be two more reads per record, and a
+         * get of a missing key is the dearest RocksDB call from Java.)
+         */
+        private Change fromStore(String series, IndicatorObservation o, Period period, byte[] periodKey, Bytes key, SeriesPoint point) {
             SeriesPoint replaced = null;
             List<SeriesPoint> others = new ArrayList<>(4);
             List<SeriesPoint> previous = List.of();
             List<SeriesPoint> next = List.of();
-            boolean forward;
             try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(Bytes.wrap(series.getBytes(StandardCharsets.UTF_8)),
                     bound(periodKey, (byte) 1))) {
                 KeyValue<Bytes, byte[]> beyond = null;
@@ -179,8 +272,10 @@ final class ConflictVintages {
                         others.add(p);
                     }
                 }
-                forward = !point.equals(replaced);
-                if (forward && latestChanges(others, point, replaced)) {
+                if (point.equals(replaced)) {
+                    return null;
+                }
+                if (latestChanges(others, point, replaced)) {
                     if (beyond != null) {
                         previous = restOfPeriod(beyond, it);
                     }
@@ -192,11 +287,7 @@ final class ConflictVintages {
                     }
                 }
             }
-            // The store holds each id's last bytes, as a restore from the topic would.
-            store.put(key, record.value());
-            if (forward) {
-                context.forward(record.withValue(new Change(o, period, point, replaced, others, previous, next)));
-            }
+            return new Change(o, period, point, replaced, others, previous, next);
         }
 
         /** Whether the period's latest vintage differs with {@code point} from what it was with {@code replaced}. */

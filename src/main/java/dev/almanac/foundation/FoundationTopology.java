@@ -47,6 +47,10 @@ public final class FoundationTopology {
 
     /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
     public static final String LATEST_PROCESSOR = "latest";
+    /** How many keys' winners each task's latest processor keeps in memory ({@link dev.almanac.kafka.SeriesCache}). */
+    static final int CACHED_KEYS = 65_536;
+    /** The longest series (indicator, region) whose winners the latest processor caches: its first load reads every vintage. */
+    static final int MAX_SERIES_VINTAGES = 4_096;
     /** The processor that forwards each change of the current-value table: other features may attach children to it. */
     public static final String CURRENT_PROCESSOR = "current";
 
@@ -79,6 +83,17 @@ public final class FoundationTopology {
 
     /** Adds the foundation's nodes and stores, with an optional inclusive publication cutoff. */
     public static void addTo(Topology topology, TopicCatalogue topics, Optional<Instant> publishedUpTo) {
+        addTo(topology, topics, publishedUpTo, CACHED_KEYS);
+    }
+
+    /** The foundation with a cache of {@code cachedKeys} winners per task in its latest processor (0: none). */
+    static Topology build(TopicCatalogue topics, int cachedKeys) {
+        Topology topology = new Topology();
+        addTo(topology, topics, Optional.empty(), cachedKeys);
+        return topology;
+    }
+
+    private static void addTo(Topology topology, TopicCatalogue topics, Optional<Instant> publishedUpTo, int cachedKeys) {
         var raw = topics.rawObservations();
         var valid = topics.validObservations();
         var rejected = topics.rejectedObservations();
@@ -105,7 +120,7 @@ public final class FoundationTopology {
         // cast only widens the output type the API declares.
         HistoryStoreSupplier history = new HistoryStoreSupplier(LATEST_HISTORY_STORE, valid.valueSerde().deserializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ProcessorSupplier<ObservationKey, LatestProcessor.Received, Void, Void> latest = () -> (Processor) new LatestProcessor();
+        ProcessorSupplier<ObservationKey, LatestProcessor.Received, Void, Void> latest = () -> (Processor) new LatestProcessor(cachedKeys);
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(history, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
                 "valid-observations-source", valid.keySerde().deserializer(),
                 LatestProcessor.Received.deserializer(valid.valueSerde().deserializer()), valid.name(),

@@ -123,6 +123,48 @@ public final class LatestHistory {
         return best;
     }
 
+    /** What decides between two vintages of a key: the publication time, then the id. */
+    record Stamp(long published, String id) {
+
+        boolean beats(Stamp other) {
+            return other == null || LatestProcessor.beats(published, id, other.published, other.id);
+        }
+    }
+
+    /**
+     * The winner now of every period of a series, by period, from one forward read of the series
+     * ({@code seriesPrefix}: {@link #seriesPrefix}); or null when the series has more than {@code limit}
+     * vintages (reading stops there).
+     */
+    static java.util.Map<String, Stamp> seriesWinners(ReadOnlyKeyValueStore<Bytes, byte[]> store, byte[] seriesPrefix, int limit) {
+        java.util.Map<String, Stamp> winners = new java.util.HashMap<>();
+        byte[] after = seriesPrefix.clone();
+        after[after.length - 1] = END + 1; // just past every key of the series
+        int read = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(seriesPrefix), Bytes.wrap(after))) {
+            byte[] period = null;
+            int periodEnd = 0;
+            String periodText = null;
+            while (it.hasNext()) {
+                if (++read > limit) {
+                    return null;
+                }
+                byte[] key = it.next().key.get();
+                int end = indexOf(key, seriesPrefix.length);
+                if (period == null || !Arrays.equals(key, seriesPrefix.length, end, period, seriesPrefix.length, periodEnd)) {
+                    period = key;
+                    periodEnd = end;
+                    periodText = text(key, seriesPrefix.length, end);
+                }
+                Stamp stamp = new Stamp(published(key, end), text(key, end + 9, key.length));
+                if (stamp.beats(winners.get(periodText))) {
+                    winners.put(periodText, stamp);
+                }
+            }
+        }
+        return winners;
+    }
+
     /**
      * Read access for queries, the CLI and tests: decodes the stored observations with the valid
      * topic's value deserializer.

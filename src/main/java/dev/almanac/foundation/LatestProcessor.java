@@ -2,6 +2,8 @@ package dev.almanac.foundation;
 
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
+import dev.almanac.kafka.SeriesCache;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -14,8 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps, per (indicator, region, period), the observation with the greatest {@code published}; ties go
  * to the greater {@code id}. Every vintage goes into the history store (a set, so the winner depends
  * only on the set of observations, never on arrival order); only a change of winner is forwarded.
- * Per record: one reverse range read that stops at the newest publication time, and one put, whatever
- * the length of the key's history.
+ * Per record: the key's winner from a cache of whole series' winners (else one reverse range read that
+ * stops at the newest publication time), and one put, whatever the length of the key's history.
  */
 final class LatestProcessor implements Processor<ObservationKey, LatestProcessor.Received, ObservationKey, IndicatorObservation> {
 
@@ -32,13 +34,31 @@ final class LatestProcessor implements Processor<ObservationKey, LatestProcessor
         }
     }
 
+    private final int cachedKeys;
     private ProcessorContext<ObservationKey, IndicatorObservation> context;
     private KeyValueStore<Bytes, byte[]> history;
+    private SeriesCache<Map<String, LatestHistory.Stamp>> winners;
 
+    /** @param cachedKeys how many keys' winners the processor keeps in memory (0: read every record's winner from the store) */
+    LatestProcessor(int cachedKeys) {
+        this.cachedKeys = cachedKeys;
+    }
+
+    /**
+     * A new cache of winners by series on every initialisation (see {@link SeriesCache}). Reading a key's
+     * winner from RocksDB, a range read through a memtable of tens of thousands of entries, took a fifth of
+     * the foundation thread; most keys have no vintage yet, and only a whole series in memory knows that.
+     */
     @Override
     public void init(ProcessorContext<ObservationKey, IndicatorObservation> context) {
         this.context = context;
         this.history = context.getStateStore(FoundationTopology.LATEST_HISTORY_STORE);
+        this.winners = new SeriesCache<>(cachedKeys, FoundationTopology.MAX_SERIES_VINTAGES, Map::size);
+    }
+
+    @Override
+    public void close() {
+        winners.clear();
     }
 
     @Override
@@ -50,11 +70,40 @@ final class LatestProcessor implements Processor<ObservationKey, LatestProcessor
         ObservationKey key = record.key();
         byte[] prefix = LatestHistory.keyPrefix(key.getIndicator(), key.getRegion(), key.getPeriod());
         long published = candidate.getPublished().toEpochMilli();
-        KeyValue<LatestHistory.Vintage, byte[]> winner = LatestHistory.winner(history, prefix, Long.MAX_VALUE);
+        String series = key.getIndicator() + '\u0000' + key.getRegion();
+        Map<String, LatestHistory.Stamp> cached = winners.enabled() ? cachedSeries(series, key) : null;
+        LatestHistory.Stamp winner;
+        if (cached != null) {
+            winner = cached.get(key.getPeriod());
+        } else {
+            KeyValue<LatestHistory.Vintage, byte[]> stored = LatestHistory.winner(history, prefix, Long.MAX_VALUE);
+            winner = stored == null ? null : new LatestHistory.Stamp(stored.key.published(), stored.key.id());
+        }
         history.put(Bytes.wrap(LatestHistory.entryKey(prefix, published, candidate.getId())), record.value().bytes());
-        if (winner == null || beats(published, candidate.getId(), winner.key.published(), winner.key.id())) {
+        LatestHistory.Stamp stamp = new LatestHistory.Stamp(published, candidate.getId());
+        if (stamp.beats(winner)) {
+            if (cached != null && cached.put(key.getPeriod(), stamp) == null) {
+                winners.grew(series, cached, 1);
+            }
             context.forward(new Record<>(key, candidate, published));
         }
+    }
+
+    /** The winners of {@code series} by period, loaded into the cache if need be; null when it is too long to cache. */
+    private Map<String, LatestHistory.Stamp> cachedSeries(String series, ObservationKey key) {
+        Map<String, LatestHistory.Stamp> cached = winners.get(series);
+        if (cached != null || winners.tooLong(series)) {
+            return cached;
+        }
+        int limit = winners.maxSeriesEntries();
+        Map<String, LatestHistory.Stamp> loaded = LatestHistory.seriesWinners(history,
+                LatestHistory.seriesPrefix(key.getIndicator(), key.getRegion()), limit);
+        if (loaded == null) {
+            winners.tooLong(series, limit);
+        } else {
+            winners.add(series, loaded, loaded.size());
+        }
+        return loaded;
     }
 
     static boolean beats(long published, String id, long otherPublished, String otherId) {

@@ -31,11 +31,10 @@ public final class ConflictTopology {
     public static final String VINTAGES_STORE = "conflict-vintages-store";
     static final String VALID_SOURCE = "derived-valid-source";
     static final String VINTAGES_WRITER = "conflict-vintages";
-    /**
-     * How many vintages each task's writer keeps decoded in memory ({@link VintagesCache}): the state of
-     * 65,536 observations of short series, a few tens of megabytes of heap per task.
-     */
+    /** How many vintages each task's writer keeps decoded in memory ({@link dev.almanac.kafka.SeriesCache}). */
     static final int CACHED_POINTS = 65_536;
+    /** The longest series the writer caches: its first load reads and decodes every vintage of it. */
+    static final int MAX_SERIES_POINTS = 4_096;
 
     private ConflictTopology() {
     }

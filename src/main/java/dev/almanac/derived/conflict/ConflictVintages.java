@@ -3,6 +3,7 @@ package dev.almanac.derived.conflict;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.SeriesPoint;
 import dev.almanac.derived.SeriesPoints;
+import dev.almanac.kafka.SeriesCache;
 import dev.almanac.observation.Frequency;
 import dev.almanac.observation.Period;
 import java.nio.charset.StandardCharsets;
@@ -128,9 +129,9 @@ final class ConflictVintages {
         private final int cachedPoints;
         private ProcessorContext<byte[], Change> context;
         private KeyValueStore<Bytes, byte[]> store;
-        private VintagesCache cache;
+        private SeriesCache<TreeMap<Bytes, SeriesPoint>> cache;
 
-        /** @param cachedPoints the bound of this writer's {@link VintagesCache} (0: read every record from the store) */
+        /** @param cachedPoints how many points this writer's {@link SeriesCache} holds (0: read every record from the store) */
         Writer(String storeName, String topic, Deserializer<IndicatorObservation> values, int cachedPoints) {
             this.storeName = storeName;
             this.topic = topic;
@@ -139,15 +140,15 @@ final class ConflictVintages {
         }
 
         /**
-         * A new cache on every initialisation: Kafka Streams initialises a task's processors again after it
-         * wiped or restored the task's store (a failed exactly-once commit, a task moving between threads),
-         * and the cache must hold only what the store holds.
+         * A new cache on every initialisation (see {@link SeriesCache}). From RocksDB, a record's period and
+         * neighbouring periods are a reverse read and a forward read through a memtable of tens of thousands of
+         * entries, where each reverse step searches the memtable again: a third of the derived stream thread.
          */
         @Override
         public void init(ProcessorContext<byte[], Change> context) {
             this.context = context;
             this.store = context.getStateStore(storeName);
-            this.cache = new VintagesCache(cachedPoints);
+            this.cache = new SeriesCache<>(cachedPoints, ConflictTopology.MAX_SERIES_POINTS, TreeMap::size);
         }
 
         @Override
@@ -175,8 +176,8 @@ final class ConflictVintages {
                     : fromStore(series, o, period, periodKey, key, point);
             // The store holds each id's last bytes, as a restore from the topic would.
             store.put(key, record.value());
-            if (cached != null) {
-                cache.put(series, cached, key, point);
+            if (cached != null && cached.put(key, point) == null) {
+                cache.grew(series, cached, 1);
             }
             if (change != null) {
                 context.forward(record.withValue(change));
@@ -193,15 +194,15 @@ final class ConflictVintages {
             try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(series.getBytes(StandardCharsets.UTF_8)),
                     bound(series.substring(0, series.length() - 1), '\u0001'))) {
                 while (it.hasNext()) {
-                    if (loaded.size() == VintagesCache.MAX_SERIES_POINTS) {
-                        cache.markTooLong(series, loaded.size());
+                    if (loaded.size() == cache.maxSeriesEntries()) {
+                        cache.tooLong(series, loaded.size());
                         return null;
                     }
                     KeyValue<Bytes, byte[]> e = it.next();
                     loaded.put(e.key, SeriesPoints.of(values.deserialize(topic, e.value)));
                 }
             }
-            cache.add(series, loaded);
+            cache.add(series, loaded, loaded.size());
             return loaded;
         }
 

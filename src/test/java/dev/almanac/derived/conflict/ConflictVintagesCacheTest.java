@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * series from its cache or from the store: with no cache, with a cache so small that it evicts and steps
  * aside all the time, and with the default bound.
  */
-class VintagesCacheTest {
+class ConflictVintagesCacheTest {
 
     private static final TopicCatalogue TOPICS = TopicCatalogue.create("almanac", new AvroSerdes(new LocalSchemaRegistry()));
     private static final List<IndicatorObservation> INPUT = new ArrayList<>();
@@ -63,7 +63,7 @@ class VintagesCacheTest {
             INPUT.add(obs("o" + n, random.nextBoolean() ? "x_count" : "y_count", region, period, value, "count",
                     random.nextInt(6) == 0 ? Qualifier.approx : Qualifier.exact, published));
         }
-        for (int n = 0; n < VintagesCache.MAX_SERIES_POINTS + 200; n++) {
+        for (int n = 0; n < ConflictTopology.MAX_SERIES_POINTS + 200; n++) {
             int month = random.nextInt(600);
             String period = String.format("%04d-%02d", 1970 + month / 12, 1 + month % 12);
             String published = LocalDate.of(1970 + month / 12, 1 + month % 12, 1).plusMonths(1).plusDays(random.nextInt(90)).toString();

@@ -29,6 +29,8 @@ public final class SeriesCache<S> {
 
     /** Records between two looks at what the cache costs against what it serves. */
     private static final int WINDOW = 8_192;
+    /** The longest step aside, in records: the cache is tried again at least this often. */
+    private static final long MAX_BYPASS = 1L << 22;
     /** More series known to be too long than this, and the list starts again. */
     private static final int TOO_LONG_REMEMBERED = 100_000;
 
@@ -44,6 +46,8 @@ public final class SeriesCache<S> {
     private long windowLoaded;
     /** Records still to pass before the cache is tried again, after it cost more than it served. */
     private long bypass;
+    /** How long the next step aside lasts: doubled by each trial that fails again, reset by one that pays. */
+    private long nextBypass;
 
     /**
      * @param maxEntries how many entries the cache holds at most (0: no cache)
@@ -54,6 +58,7 @@ public final class SeriesCache<S> {
         this.maxEntries = maxEntries;
         this.maxSeriesEntries = maxSeriesEntries;
         this.size = size;
+        this.nextBypass = Math.max(maxEntries, WINDOW);
     }
 
     /** The longest series the cache takes: a load that reads more should stop and call {@link #tooLong(String, int)}. */
@@ -72,10 +77,15 @@ public final class SeriesCache<S> {
         }
         if (++windowRecords >= WINDOW) {
             // Loading read more than two entries per record served: series come back after they were
-            // evicted. Step aside for as long as the cache would take to fill again.
+            // evicted. Step aside for as long as the cache would take to fill again, and twice as long
+            // after each trial that fails again (a replay in publication order fails every trial, and each
+            // trial starts with an empty cache that loads every series it meets).
             if (windowLoaded > 2L * windowRecords) {
                 clear();
-                bypass = Math.max(maxEntries, WINDOW);
+                bypass = nextBypass;
+                nextBypass = Math.min(2 * nextBypass, MAX_BYPASS);
+            } else {
+                nextBypass = Math.max(maxEntries, WINDOW);
             }
             windowRecords = 0;
             windowLoaded = 0;

@@ -67,6 +67,18 @@ class SeriesCacheTest {
             bypassed++;
         }
         assertEquals(1 + 8_192, bypassed, "the record that found out, then as many as the larger of its bound and a window");
+        // The next trial fails the same way: the step aside is twice as long.
+        int tried = 2; // the record that ended the step aside above was the trial's first
+        for (int i = 0; c.enabled(); i++) {
+            c.add("t" + i, series(10), 10);
+            tried++;
+        }
+        bypassed = 1;
+        while (!c.enabled()) {
+            bypassed++;
+        }
+        assertEquals(8_192, tried, "a window's trial");
+        assertEquals(1 + 2 * 8_192, bypassed, "twice as long after a second failed trial");
     }
 
     @Test

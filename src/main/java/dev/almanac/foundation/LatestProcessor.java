@@ -89,10 +89,10 @@ final class LatestProcessor implements Processor<ObservationKey, LatestProcessor
         }
     }
 
-    /** The winners of {@code series} by period, loaded into the cache if need be; null when it is too long to cache. */
+    /** The winners of {@code series} by period, loaded into the cache if need be; null when it is too long to cache or the cache is not loading. */
     private Map<String, LatestHistory.Stamp> cachedSeries(String series, ObservationKey key) {
         Map<String, LatestHistory.Stamp> cached = winners.get(series);
-        if (cached != null || winners.tooLong(series)) {
+        if (cached != null || winners.tooLong(series) || !winners.loading()) {
             return cached;
         }
         int limit = winners.maxSeriesEntries();

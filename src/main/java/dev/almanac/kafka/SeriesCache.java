@@ -16,9 +16,11 @@ import java.util.function.ToIntFunction;
  * <p>The cache is bounded in entries and evicts the least recently used series. When series come back
  * faster than they stay (more series in play than the bound holds, as in a replay in publication order),
  * each return would load the whole series again; the cache watches what loading costs against what it
- * serves and steps aside for a while when loading costs more, so the processor never does much more than it
- * would without it. Series longer than the longest the cache takes are never cached: their first load alone
- * would cost too much.
+ * serves and, when loading costs more, stops loading for a while: it keeps serving the series it holds, and
+ * the processor reads the others from the store, so it never does much more than it would without a cache.
+ * (Under such a cyclic pattern least-recently-used eviction would serve nothing at all; a cache that keeps
+ * what it holds serves its share of the series in play.) Series longer than the longest the cache takes
+ * are never cached: their first load alone would cost too much.
  *
  * <p>A processor makes a new cache in every {@code init}: Kafka Streams initialises a task's processors
  * again after it wiped or restored the task's store, and the cache must hold only what the store holds.
@@ -29,8 +31,8 @@ public final class SeriesCache<S> {
 
     /** Records between two looks at what the cache costs against what it serves. */
     private static final int WINDOW = 8_192;
-    /** The longest step aside, in records: the cache is tried again at least this often. */
-    private static final long MAX_BYPASS = 1L << 22;
+    /** The longest pause in loading, in records: loading is tried again at least this often. */
+    private static final long MAX_FREEZE = 1L << 22;
     /** More series known to be too long than this, and the list starts again. */
     private static final int TOO_LONG_REMEMBERED = 100_000;
 
@@ -44,10 +46,10 @@ public final class SeriesCache<S> {
     private long entries;
     private int windowRecords;
     private long windowLoaded;
-    /** Records still to pass before the cache is tried again, after it cost more than it served. */
-    private long bypass;
-    /** How long the next step aside lasts: doubled by each trial that fails again, reset by one that pays. */
-    private long nextBypass;
+    /** Records still to pass before the cache loads series again, after loading cost more than it served. */
+    private long frozen;
+    /** How long the next pause in loading lasts: doubled by each trial that fails again, reset by one that pays. */
+    private long nextFreeze;
 
     /**
      * @param maxEntries how many entries the cache holds at most (0: no cache)
@@ -58,7 +60,7 @@ public final class SeriesCache<S> {
         this.maxEntries = maxEntries;
         this.maxSeriesEntries = maxSeriesEntries;
         this.size = size;
-        this.nextBypass = Math.max(maxEntries, WINDOW);
+        this.nextFreeze = Math.max(maxEntries, WINDOW);
     }
 
     /** The longest series the cache takes: a load that reads more should stop and call {@link #tooLong(String, int)}. */
@@ -66,31 +68,37 @@ public final class SeriesCache<S> {
         return maxSeriesEntries;
     }
 
-    /** Whether to use the cache for the next record; counts the record. */
+    /** Whether to use the cache for the next record (false only when it has no room); counts the record. */
     public boolean enabled() {
         if (maxEntries <= 0) {
             return false;
         }
-        if (bypass > 0) {
-            bypass--;
-            return false;
+        if (frozen > 0) {
+            frozen--;
+            return true;
         }
         if (++windowRecords >= WINDOW) {
             // Loading read more than two entries per record served: series come back after they were
-            // evicted. Step aside for as long as the cache would take to fill again, and twice as long
-            // after each trial that fails again (a replay in publication order fails every trial, and each
-            // trial starts with an empty cache that loads every series it meets).
+            // evicted. Stop loading for as long as the cache would take to fill again, and twice as long
+            // after each trial that fails again (a replay in publication order fails every trial).
             if (windowLoaded > 2L * windowRecords) {
-                clear();
-                bypass = nextBypass;
-                nextBypass = Math.min(2 * nextBypass, MAX_BYPASS);
+                frozen = nextFreeze;
+                nextFreeze = Math.min(2 * nextFreeze, MAX_FREEZE);
             } else {
-                nextBypass = Math.max(maxEntries, WINDOW);
+                nextFreeze = Math.max(maxEntries, WINDOW);
             }
             windowRecords = 0;
             windowLoaded = 0;
         }
-        return bypass == 0;
+        return true;
+    }
+
+    /**
+     * Whether a series the cache does not hold should be loaded into it now; when not, the processor reads
+     * the store for this record and leaves the series out of the cache.
+     */
+    public boolean loading() {
+        return frozen == 0;
     }
 
     /** The cached series, or null when it is not cached. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The latest processor forwards the same changes of winner, in the same order, whether it finds a key's
  * winner in its cache of series or in the history store: with no cache, with a cache so small that it
- * evicts and steps aside all the time, and with the default bound; so the latest and current tables match.
+ * evicts and stops loading all the time (serving some series, reading others from the store), and with the default bound; so the latest and current tables match.
  */
 class LatestWinnersCacheTest {
 

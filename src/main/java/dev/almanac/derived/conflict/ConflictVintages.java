@@ -184,10 +184,10 @@ final class ConflictVintages {
             }
         }
 
-        /** The series' vintages from the cache, loaded into it if need be; null when the series is too long to cache. */
+        /** The series' vintages from the cache, loaded into it if need be; null when it is too long to cache or the cache is not loading. */
         private TreeMap<Bytes, SeriesPoint> cachedSeries(String series) {
             TreeMap<Bytes, SeriesPoint> cached = cache.get(series);
-            if (cached != null || cache.tooLong(series)) {
+            if (cached != null || cache.tooLong(series) || !cache.loading()) {
                 return cached;
             }
             TreeMap<Bytes, SeriesPoint> loaded = new TreeMap<>();

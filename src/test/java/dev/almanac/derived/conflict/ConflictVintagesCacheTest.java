@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vintages writer hands the conflicts tables the same changes, in the same order, whether it reads a
- * series from its cache or from the store: with no cache, with a cache so small that it evicts and steps
- * aside all the time, and with the default bound.
+ * series from its cache or from the store: with no cache, with a cache so small that it evicts and stops
+ * loading all the time (serving some series, reading others from the store), and with the default bound.
  */
 class ConflictVintagesCacheTest {
 

@@ -3,8 +3,7 @@ package dev.almanac.cli;
 import dev.almanac.ingest.Progress;
 import dev.almanac.ingest.RawProducer;
 import dev.almanac.kafka.TopicCatalogue;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
+import dev.almanac.replay.HistoryFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +51,9 @@ final class ProduceCommand implements Callable<Integer> {
         TopicCatalogue catalogue = TopicCatalogue.create(kafka.topicPrefix, new dev.almanac.serde.AvroSerdes(new dev.almanac.serde.LocalSchemaRegistry()));
         String topic = type == Type.registrations ? catalogue.rawRegistrations().name() : catalogue.rawObservations().name();
         long total = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            for (byte[] line = nextLine(in); line != null; line = nextLine(in)) {
-                total += blank(line) ? 0 : 1;
+        try (HistoryFiles.LineReader in = new HistoryFiles.LineReader(Files.newInputStream(file))) {
+            for (byte[] line = in.readLine(); line != null; line = in.readLine()) {
+                total += HistoryFiles.blank(line) ? 0 : 1;
             }
         }
         Progress progress = new Progress(System.err, "sent", OptionalLong.of(total));
@@ -65,10 +64,10 @@ final class ProduceCommand implements Callable<Integer> {
         // Lines are read as bytes and sent as they are, so a line that is not UTF-8 or not JSON reaches the
         // dead-letter topic unchanged; it is reported here by line number and never stops the file.
         try (RawProducer producer = new RawProducer(cluster);
-             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            for (byte[] line = nextLine(in); line != null; line = nextLine(in)) {
+             HistoryFiles.LineReader in = new HistoryFiles.LineReader(Files.newInputStream(file))) {
+            for (byte[] line = in.readLine(); line != null; line = in.readLine()) {
                 number++;
-                if (blank(line)) {
+                if (HistoryFiles.blank(line)) {
                     continue;
                 }
                 java.util.Optional<String> problem = RawProducer.malformed(line);
@@ -90,33 +89,5 @@ final class ProduceCommand implements Callable<Integer> {
         out.printf("sent %d records to %s on %s in %.2f s (%,.0f records/s); %d malformed lines%n", sent, topic, bootstrap, seconds,
                 sent / Math.max(seconds, 1e-9), malformed);
         return 0;
-    }
-
-    /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
-    static byte[] nextLine(InputStream in) throws java.io.IOException {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
-        int b;
-        boolean any = false;
-        while ((b = in.read()) != -1) {
-            any = true;
-            if (b == '\n') {
-                break;
-            }
-            line.write(b);
-        }
-        if (!any) {
-            return null;
-        }
-        byte[] bytes = line.toByteArray();
-        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? java.util.Arrays.copyOf(bytes, bytes.length - 1) : bytes;
-    }
-
-    private static boolean blank(byte[] line) {
-        for (byte b : line) {
-            if (b != ' ' && b != '\t' && b != '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -56,6 +57,11 @@ public final class HistoryFiles {
 
     /** Opens a file as UTF-8 text, decompressing it when it starts with the gzip magic number. */
     public static BufferedReader open(Path file) throws IOException {
+        return new BufferedReader(new InputStreamReader(openBytes(file), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Opens a file's bytes, decompressing them when the file starts with the gzip magic number. */
+    static InputStream openBytes(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         in.mark(2);
         int b1 = in.read();
@@ -64,7 +70,7 @@ public final class HistoryFiles {
         if (b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2) {
             in = new GZIPInputStream(in, 1 << 16);
         }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        return in;
     }
 
     /** Counts the non-blank lines of {@code files}. */
@@ -86,11 +92,15 @@ public final class HistoryFiles {
         return new Lines(files);
     }
 
-    /** An iterator over the non-blank lines of several files; close it to release the open file. */
+    /**
+     * An iterator over the non-blank lines of several files, as bytes; close it to release the open file.
+     * Lines end as {@link BufferedReader#readLine} ends them (at a line feed, a carriage return, or both),
+     * and a line is blank when its text is ({@link String#isBlank}).
+     */
     public static final class Lines implements Iterator<SourceLine>, AutoCloseable {
         private final Iterator<Path> files;
         private Path file;
-        private BufferedReader reader;
+        private LineReader reader;
         private long number;
         private SourceLine next;
 
@@ -107,20 +117,20 @@ public final class HistoryFiles {
                             return false;
                         }
                         file = files.next();
-                        reader = open(file);
+                        reader = new LineReader(openBytes(file));
                         number = 0;
                     }
-                    String line = reader.readLine();
+                    byte[] line = reader.readLine();
                     if (line == null) {
                         reader.close();
                         reader = null;
                         continue;
                     }
                     number++;
-                    if (number == 1 && line.startsWith("\uFEFF")) {
-                        line = line.substring(1);
+                    if (number == 1 && startsWithByteOrderMark(line)) {
+                        line = Arrays.copyOfRange(line, BYTE_ORDER_MARK.length, line.length);
                     }
-                    if (!line.isBlank()) {
+                    if (!blank(line)) {
                         next = new SourceLine(file, number, line);
                     }
                 }
@@ -150,6 +160,91 @@ public final class HistoryFiles {
                 }
                 reader = null;
             }
+        }
+    }
+
+    /** U+FEFF in UTF-8. */
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private static boolean startsWithByteOrderMark(byte[] line) {
+        return line.length >= BYTE_ORDER_MARK.length && Arrays.equals(line, 0, BYTE_ORDER_MARK.length, BYTE_ORDER_MARK, 0, BYTE_ORDER_MARK.length);
+    }
+
+    /** {@link String#isBlank} of the line's text, decoding it only when it holds nothing but whitespace and non-ASCII bytes. */
+    public static boolean blank(byte[] line) {
+        boolean nonAscii = false;
+        for (byte b : line) {
+            if (b < 0) {
+                nonAscii = true;
+            } else if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return !nonAscii || new String(line, StandardCharsets.UTF_8).isBlank();
+    }
+
+    /** Splits a byte stream into lines as {@link BufferedReader#readLine} splits text. */
+    public static final class LineReader implements java.io.Closeable {
+        private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
+        /** The last line ended with a carriage return: a line feed right after it belongs to that ending. */
+        private boolean skipLineFeed;
+
+        public LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its terminator, or null at the end of the stream. */
+        public byte[] readLine() throws IOException {
+            byte[] partial = null;
+            int partialLength = 0;
+            while (true) {
+                if (position >= limit && !fill()) {
+                    return partial == null ? null : Arrays.copyOf(partial, partialLength);
+                }
+                if (skipLineFeed) {
+                    skipLineFeed = false;
+                    if (buffer[position] == '\n') {
+                        position++;
+                        continue;
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
+                    position++;
+                }
+                int length = position - start;
+                if (partial == null && position < limit) {
+                    skipLineFeed = buffer[position++] == '\r';
+                    return Arrays.copyOfRange(buffer, start, start + length);
+                }
+                if (partial == null || partialLength + length > partial.length) {
+                    partial = Arrays.copyOf(partial == null ? new byte[0] : partial, Math.max(2 * (partialLength + length), 256));
+                }
+                System.arraycopy(buffer, start, partial, partialLength, length);
+                partialLength += length;
+                if (position < limit) {
+                    skipLineFeed = buffer[position++] == '\r';
+                    return Arrays.copyOf(partial, partialLength);
+                }
+            }
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buffer);
+            if (n <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = n;
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

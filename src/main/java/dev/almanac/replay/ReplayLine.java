@@ -36,7 +36,7 @@ record ReplayLine(SourceLine source, Kind kind, long published, String problem) 
         String published = null;
         boolean publishedPresent = false;
         boolean registration = false;
-        try (JsonParser p = JSON.createParser(line.text())) {
+        try (JsonParser p = JSON.createParser(line.bytes())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return bad(line, "not a JSON object");
             }

@@ -4,7 +4,6 @@ import dev.almanac.observation.ObservationJson;
 import dev.almanac.observation.Rejection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -184,7 +183,7 @@ public final class Replayer {
 
         void handle(ReplayLine line) throws InterruptedException {
             lines++;
-            byte[] bytes = line.source().text().getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = line.source().bytes();
             if (line.bad()) {
                 bad++;
                 if (examples.size() < BAD_EXAMPLES) {

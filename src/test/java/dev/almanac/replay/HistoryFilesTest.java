@@ -1,5 +1,6 @@
 package dev.almanac.replay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -28,6 +29,39 @@ class HistoryFilesTest {
         assertEquals(List.of(1L, 4L, 5L), lines.stream().map(SourceLine::number).toList());
         assertEquals(3, HistoryFiles.countLines(List.of(f)));
         assertEquals(f + ":4", lines.get(1).location());
+    }
+
+    @Test
+    void shouldSplitLinesAsBufferedReaderDoesWhenTerminatorsMixAndLinesCrossTheBuffer() throws IOException {
+        // Lines longer than the 64 KiB read buffer, a carriage return and its line feed on either side of a
+        // buffer boundary, lone carriage returns, and a last line without a terminator.
+        String longLine = "{\"v\":\"" + "x".repeat((1 << 16) - 9) + "\"}";
+        String text = longLine + "\r\n" + "{\"a\":\"北京\"}\r{\"b\":2}\r\r\n\u3000 \t\n" + "y".repeat(3 * (1 << 16)) + "\n\n{\"c\":3}";
+        Path f = Files.writeString(dir.resolve("mixed.jsonl"), text);
+        List<String> expected = new ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
+        try (var reader = new java.io.BufferedReader(new java.io.StringReader(text))) {
+            long n = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                n++;
+                if (!line.isBlank()) {
+                    expected.add(line);
+                    numbers.add(n);
+                }
+            }
+        }
+        List<SourceLine> lines = read(List.of(f));
+        assertEquals(expected, lines.stream().map(SourceLine::text).toList());
+        assertEquals(numbers, lines.stream().map(SourceLine::number).toList());
+        assertEquals(List.of(1L, 2L, 3L, 6L, 8L), numbers);
+    }
+
+    @Test
+    void shouldKeepTheFilesBytesWhenLineHoldsMalformedUtf8() throws IOException {
+        byte[] line = {'{', '"', 'x', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        Path f = dir.resolve("bytes.jsonl");
+        Files.write(f, line);
+        assertArrayEquals(line, read(List.of(f)).get(0).bytes());
     }
 
     @Test

@@ -22,10 +22,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Properties;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,8 +111,18 @@ public final class BenchCommand implements Callable<Integer> {
                 out.flush();
                 // The same stages in the same order as measured below: the JIT compiler recompiles the code the
                 // stages share (stores, record collector) as each new stage changes its type profiles.
-                coldFoundation = foundation(bootstrap, workspace.config(base, "wf"), serdes, warmUp, bench.seed + 1);
-                coldRun = foundationOnly ? null : fullPipeline(bootstrap, workspace.config(base, "wp"), serdes, warmUp, bench.seed + 1);
+                AlmanacConfig warmFoundation = workspace.config(base, "wf");
+                coldFoundation = foundation(bootstrap, warmFoundation, serdes, warmUp, bench.seed + 1);
+                for (Reference r : Reference.of(false)) {
+                    reference(bootstrap, workspace.config(base, "w" + r.stage), rawTopic(warmFoundation, serdes), r, warmUp);
+                }
+                if (!foundationOnly) {
+                    AlmanacConfig warmPipeline = workspace.config(base, "wp");
+                    coldRun = fullPipeline(bootstrap, warmPipeline, serdes, warmUp, bench.seed + 1);
+                    for (Reference r : Reference.of(true)) {
+                        reference(bootstrap, workspace.config(base, "w" + r.stage), rawTopic(warmPipeline, serdes), r, warmUp);
+                    }
+                }
                 out.printf("warm-up done; the JIT compiler settled %.1f s after it%n", awaitCompilerIdle());
                 out.flush();
             }
@@ -118,27 +133,34 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("produced %,d observations (%,.0f records/s)%n", events, produceRate);
             out.flush();
 
-            double consumeRate = Baseline.rawConsumerRate(bootstrap, foundationTopics.rawObservations().name(), events);
-            out.printf("raw consumer: %,.0f records/s%n", consumeRate);
+            // The producer's code was compiled just now: time the baseline once the compiler is idle again.
+            awaitCompilerIdle();
+            Baseline.Rate baseline = Baseline.rawConsumerRate(bootstrap, foundationTopics.rawObservations().name(), events);
+            double consumeRate = baseline.median();
+            out.printf("raw consumer: %s%n", baseline.describe());
             out.flush();
 
             // Each further run has topics and applications of its own, fed the same observations; the raw
             // consumer's rate, read once, stays the baseline of every run.
+            // Each stage is followed by the minimal applications it is compared with, on the same input topic.
             List<Stage> foundations = new ArrayList<>();
             List<Stage> fulls = new ArrayList<>();
+            Map<Reference, List<Stage>> references = new EnumMap<>(Reference.class);
             for (int run = 1; run <= repeat; run++) {
+                AlmanacConfig fc = run == 1 ? foundationConfig : workspace.config(base, "f" + run);
                 Stage f = run == 1 ? foundation(bootstrap, foundationConfig, foundationTopics, events)
-                        : foundation(bootstrap, workspace.config(base, "f" + run), serdes, events, bench.seed);
+                        : foundation(bootstrap, fc, serdes, events, bench.seed);
                 foundations.add(f);
                 out.printf("foundation%s: %,.0f records/s%n", runLabel(run), f.rate());
                 out.flush();
+                references(bootstrap, workspace, base, out, rawTopic(fc, serdes), false, run, references);
                 if (!foundationOnly) {
-                    Stage p = fullPipeline(bootstrap, workspace.config(base, run == 1 ? "p" : "p" + run), serdes, events, bench.seed);
+                    AlmanacConfig pc = workspace.config(base, run == 1 ? "p" : "p" + run);
+                    Stage p = fullPipeline(bootstrap, pc, serdes, events, bench.seed);
                     fulls.add(p);
-                    if (repeat > 1) {
-                        out.printf("full pipeline%s: %,.0f records/s%n", runLabel(run), p.rate());
-                        out.flush();
-                    }
+                    out.printf("full pipeline%s: %,.0f records/s%n", runLabel(run), p.rate());
+                    out.flush();
+                    references(bootstrap, workspace, base, out, rawTopic(pc, serdes), true, run, references);
                 }
             }
             Stage foundation = foundations.get(0);
@@ -171,19 +193,36 @@ public final class BenchCommand implements Callable<Integer> {
                 table.add(stageRow("full pipeline: foundation + all derived tables" + runLabel(run), fulls.get(run - 1).rate(),
                         consumeRate, foundationRate, fulls.get(run - 1).figures()));
             }
+            for (Map.Entry<Reference, List<Stage>> r : references.entrySet()) {
+                for (int run = 1; run <= r.getValue().size(); run++) {
+                    table.add(stageRow(r.getKey().label + runLabel(run), r.getValue().get(run - 1).rate(),
+                            consumeRate, foundationRate, r.getValue().get(run - 1).figures()));
+                }
+            }
             if (repeat > 1) {
                 table.add(medianRow(String.format("foundation: median of %d runs", repeat), foundationRate, consumeRate, foundationRate));
                 if (!fulls.isEmpty()) {
                     table.add(medianRow(String.format("full pipeline: median of %d runs", repeat), median(fulls), consumeRate, foundationRate));
                 }
+                for (Map.Entry<Reference, List<Stage>> r : references.entrySet()) {
+                    table.add(medianRow(String.format("%s: median of %d runs", r.getKey().label, repeat), median(r.getValue()), consumeRate, foundationRate));
+                }
             }
             out.print(table.render());
             out.println("(a stage's time runs from its applications reaching RUNNING until every input record is processed and committed;"
-                    + " the consumer reads with assign(), without a group, in repeated passes for at least 2 s;"
+                    + " the consumer reads with assign(), without a group, in at least 5 passes and 2 s, not waiting at the end of the topic, and its median pass is the baseline;"
                     + " writes: records sent by the stage's producers (outputs, changelogs, repartition topics) per input record;"
                     + " CPU: stream threads, and the embedded broker process, per input record;"
                     + " JIT: this JVM's compiler time during the stage; the measured stages run after a warm-up unless --warm-up 0"
                     + (repeat > 1 ? "; ratio to foundation: to the foundation's median)" : ")"));
+            out.println();
+            out.println("against the minimal Kafka Streams application (the yardstick of the throughput targets; same broker and input"
+                    + (repeat > 1 ? ", medians" : "") + "):");
+            for (Map.Entry<Reference, List<Stage>> r : references.entrySet()) {
+                double almanac = r.getKey().twoTables ? median(fulls) : foundationRate;
+                out.printf("  %-13s / %-52s %.2f%n", r.getKey().twoTables ? "full pipeline" : "foundation", r.getKey().label + ":",
+                        almanac / median(r.getValue()));
+            }
             out.println();
             TextTable threads = new TextTable(List.of("stage / application", "process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio",
                     "stream CPU µs/record", "records sent", "send retries", "send errors", "RocksDB stores", "memtables MB", "block cache MB", "state on disk MB"));
@@ -191,6 +230,11 @@ public final class BenchCommand implements Callable<Integer> {
                 threadRows(threads, "foundation" + runLabel(run), foundations.get(run - 1).figures());
                 if (!fulls.isEmpty()) {
                     threadRows(threads, "full pipeline" + runLabel(run), fulls.get(run - 1).figures());
+                }
+                for (Map.Entry<Reference, List<Stage>> r : references.entrySet()) {
+                    if (run <= r.getValue().size()) {
+                        threadRows(threads, r.getKey().label + runLabel(run), r.getValue().get(run - 1).figures());
+                    }
                 }
             }
             out.print(threads.render());
@@ -202,6 +246,9 @@ public final class BenchCommand implements Callable<Integer> {
             topicRows(writes, "foundation", foundation.figures());
             if (!fulls.isEmpty()) {
                 topicRows(writes, "full pipeline", fulls.get(0).figures());
+            }
+            for (Map.Entry<Reference, List<Stage>> r : references.entrySet()) {
+                topicRows(writes, r.getKey().label, r.getValue().get(0).figures());
             }
             out.print(writes.render());
             out.println("(records sent per topic by each application's producers, from producer-topic-metrics record-send-total;"
@@ -233,6 +280,46 @@ public final class BenchCommand implements Callable<Integer> {
         return Baseline.secondsSince(start);
     }
 
+    /**
+     * The minimal applications each stage is compared with ({@link ReferenceApp}): the foundation with the one
+     * that keeps one table, the full pipeline with the one that keeps two. Each runs twice: with Kafka Streams'
+     * defaults, as a plain application is written (the yardstick the targets were set against), and with
+     * Almanac's own Streams settings, which leaves the topology as the only difference.
+     */
+    private enum Reference {
+        ONE_PLAIN("m", "minimal app, one table, Kafka Streams defaults", false, false),
+        ONE_TUNED("mt", "minimal app, one table, Almanac's Streams settings", false, true),
+        TWO_PLAIN("n", "minimal app, two tables, Kafka Streams defaults", true, false),
+        TWO_TUNED("nt", "minimal app, two tables, Almanac's Streams settings", true, true);
+
+        final String stage;
+        final String label;
+        final boolean twoTables;
+        final boolean almanacSettings;
+
+        Reference(String stage, String label, boolean twoTables, boolean almanacSettings) {
+            this.stage = stage;
+            this.label = label;
+            this.twoTables = twoTables;
+            this.almanacSettings = almanacSettings;
+        }
+
+        static List<Reference> of(boolean twoTables) {
+            return Arrays.stream(values()).filter(r -> r.twoTables == twoTables).toList();
+        }
+    }
+
+    /** Runs the minimal applications compared with one stage on its input topic; adds and prints their figures. */
+    private void references(String bootstrap, BenchWorkspace workspace, AlmanacConfig base, PrintWriter out, String rawTopic,
+                            boolean twoTables, int run, Map<Reference, List<Stage>> into) throws Exception {
+        for (Reference r : Reference.of(twoTables)) {
+            Stage stage = reference(bootstrap, workspace.config(base, r.stage + run), rawTopic, r, events);
+            into.computeIfAbsent(r, k -> new ArrayList<>()).add(stage);
+            out.printf("%s%s: %,.0f records/s%n", r.label, runLabel(run), stage.rate());
+            out.flush();
+        }
+    }
+
     /** A stage's rate and what it spent. */
     private record Stage(double rate, StageMetrics.Result figures) {
     }
@@ -245,17 +332,53 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Runs the foundation alone over the {@code count} observations already in its input topic. */
     private static Stage foundation(String bootstrap, AlmanacConfig config, TopicCatalogue topics, long count) throws Exception {
-        try (KafkaStreams streams = new KafkaStreams(Pipeline.topology(topics), Pipeline.streamsProperties(config));
+        return alone(bootstrap, config, Pipeline.topology(topics), Pipeline.streamsProperties(config), "foundation", count);
+    }
+
+    /** Runs one application of {@code topology} until it has processed its input, {@code count} records. */
+    private static Stage alone(String bootstrap, AlmanacConfig config, Topology topology, Properties settings, String app, long count)
+            throws Exception {
+        try (KafkaStreams streams = new KafkaStreams(topology, settings);
              CaughtUpCheck settle = new CaughtUpCheck(bootstrap)) {
             streams.start();
             awaitRunning(streams);
-            try (StageMetrics metrics = new StageMetrics(Map.of("foundation", streams))) {
+            try (StageMetrics metrics = new StageMetrics(Map.of(app, streams))) {
                 long t = System.nanoTime();
-                settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(Pipeline.topology(topics)), Duration.ofMinutes(30));
+                settle.await(config.applicationId(), CaughtUpCheck.sourceTopics(topology), Duration.ofMinutes(30));
                 double rate = count / Baseline.secondsSince(t);
                 return new Stage(rate, metrics.finish(count, config.stateDir().resolve(config.applicationId())));
             }
         }
+    }
+
+    /** The raw observations topic of a stage's config. */
+    private static String rawTopic(AlmanacConfig config, AvroSerdes serdes) {
+        return TopicCatalogue.create(config.topicPrefix(), serdes).rawObservations().name();
+    }
+
+    /** Runs the minimal application ({@link ReferenceApp}) over the {@code count} observations already in {@code rawTopic}. */
+    private static Stage reference(String bootstrap, AlmanacConfig config, String rawTopic, Reference r, long count) throws Exception {
+        try (Admin admin = TopicAdmin.admin(bootstrap)) {
+            TopicAdmin.ensureTopics(admin, ReferenceApp.outputTopics(config.topicPrefix(), r.twoTables), config.partitions(), config.replicationFactor());
+        }
+        return alone(bootstrap, config, ReferenceApp.topology(rawTopic, config.topicPrefix(), r.twoTables),
+                r.almanacSettings ? Pipeline.streamsProperties(config) : plainSettings(config), "minimal", count);
+    }
+
+    /**
+     * Kafka Streams' defaults, with only what an application must set: its id, the cluster (and the operator's
+     * client settings), the processing guarantee, where its state lives, its serdes and names, and reading
+     * from the beginning.
+     */
+    private static Properties plainSettings(AlmanacConfig config) {
+        Properties almanac = Pipeline.streamsProperties(config);
+        Properties p = config.kafka().properties();
+        for (String key : List.of(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))) {
+            p.put(key, almanac.get(key));
+        }
+        return p;
     }
 
     /** Produces {@code count} observations and runs the foundation and every derived table over them. */

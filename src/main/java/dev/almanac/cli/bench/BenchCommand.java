@@ -368,7 +368,9 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Kafka Streams' defaults, with only what an application must set: its id, the cluster (and the operator's
      * client settings), the processing guarantee, where its state lives, its serdes and names, and reading
-     * from the beginning.
+     * from the beginning. Under at-least-once also a commit every 100 ms, Kafka Streams' default under
+     * exactly-once: a stage is timed until its input is committed, and the at-least-once default of 30 s would
+     * time that wait (6,742 records/s against 43,831 under exactly-once, 2026-12-03 20:52-20:55).
      */
     private static Properties plainSettings(AlmanacConfig config) {
         Properties almanac = Pipeline.streamsProperties(config);
@@ -377,6 +379,9 @@ public final class BenchCommand implements Callable<Integer> {
                 StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                 StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))) {
             p.put(key, almanac.get(key));
+        }
+        if (!config.exactlyOnce()) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         }
         return p;
     }

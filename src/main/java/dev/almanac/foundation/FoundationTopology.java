@@ -47,7 +47,10 @@ public final class FoundationTopology {
 
     /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
     public static final String LATEST_PROCESSOR = "latest";
-    /** How many keys' winners each task's latest processor keeps in memory ({@link dev.almanac.kafka.SeriesCache}). */
+    /**
+     * How many keys' winners each task's latest processor keeps in memory ({@link dev.almanac.kafka.SeriesCache}),
+     * and how many series' newest periods its current processor keeps.
+     */
     static final int CACHED_KEYS = 65_536;
     /** The longest series (indicator, region) whose winners the latest processor caches: its first load reads every vintage. */
     static final int MAX_SERIES_VINTAGES = 4_096;
@@ -86,7 +89,10 @@ public final class FoundationTopology {
         addTo(topology, topics, publishedUpTo, CACHED_KEYS);
     }
 
-    /** The foundation with a cache of {@code cachedKeys} winners per task in its latest processor (0: none). */
+    /**
+     * The foundation with caches of {@code cachedKeys} entries per task in its latest processor (winners) and
+     * its current processor (newest periods by series); 0: none, every record reads the stores.
+     */
     static Topology build(TopicCatalogue topics, int cachedKeys) {
         Topology topology = new Topology();
         addTo(topology, topics, Optional.empty(), cachedKeys);
@@ -131,7 +137,7 @@ public final class FoundationTopology {
         topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
                 topics.latest().valueSerde().serializer(), new SeriesPartitioner<>(), LATEST_PROCESSOR);
 
-        topology.addProcessor(CURRENT_PROCESSOR, CurrentProcessor::new, LATEST_PROCESSOR);
+        topology.addProcessor(CURRENT_PROCESSOR, () -> new CurrentProcessor(cachedKeys), LATEST_PROCESSOR);
         var current = topics.current();
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CURRENT_STORE), current.keySerde(), current.valueSerde()).withCachingEnabled(), CURRENT_PROCESSOR);

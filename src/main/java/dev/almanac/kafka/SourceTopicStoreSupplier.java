@@ -8,10 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.CommitCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
@@ -20,13 +18,7 @@ import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -70,124 +62,17 @@ public class SourceTopicStoreSupplier implements KeyValueBytesStoreSupplier {
     }
 
     /** Delegates everything to RocksDB, except that it re-keys records restored from the topic. */
-    private static final class RekeyedStore implements KeyValueStore<Bytes, byte[]> {
-        private final KeyValueStore<Bytes, byte[]> inner;
+    private static final class RekeyedStore extends DelegatingBytesStore {
         private final Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey;
 
         RekeyedStore(KeyValueStore<Bytes, byte[]> inner, Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey) {
-            this.inner = inner;
+            super(inner);
             this.storeKey = storeKey;
         }
 
         @Override
         public void init(StateStoreContext context, StateStore root) {
             inner.init(new RekeyingContext(context, storeKey), root);
-        }
-
-        @Override
-        public void put(Bytes key, byte[] value) {
-            inner.put(key, value);
-        }
-
-        @Override
-        public byte[] putIfAbsent(Bytes key, byte[] value) {
-            return inner.putIfAbsent(key, value);
-        }
-
-        @Override
-        public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-            inner.putAll(entries);
-        }
-
-        @Override
-        public byte[] delete(Bytes key) {
-            return inner.delete(key);
-        }
-
-        @Override
-        public byte[] get(Bytes key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-            return inner.range(from, to);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-            return inner.reverseRange(from, to);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> all() {
-            return inner.all();
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> reverseAll() {
-            return inner.reverseAll();
-        }
-
-        @Override
-        public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(
-                P prefix, PS prefixKeySerializer) {
-            return inner.prefixScan(prefix, prefixKeySerializer);
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return inner.approximateNumEntries();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void flush() {
-            inner.flush();
-        }
-
-        @Override
-        public void commit(Map<TopicPartition, Long> changelogOffsets) {
-            inner.commit(changelogOffsets);
-        }
-
-        @Override
-        public Long committedOffset(TopicPartition partition) {
-            return inner.committedOffset(partition);
-        }
-
-        @Override
-        public boolean managesOffsets() {
-            return inner.managesOffsets();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-
-        @Override
-        public boolean persistent() {
-            return inner.persistent();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return inner.isOpen();
-        }
-
-        @Override
-        public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-            return inner.query(query, positionBound, config);
-        }
-
-        @Override
-        public Position getPosition() {
-            return inner.getPosition();
         }
     }
 

@@ -65,7 +65,8 @@ public final class DerivedInputs {
      * latest topic carries every indicator, most of which no derived table reads, and each record that
      * enters the table costs a store write, a cache entry, its decoding on every cache flush and a visit to
      * every downstream filter. A record of another indicator is read as a deletion of its key, which leaves
-     * the table untouched (a store restored from the topic may still hold such keys; nobody reads them).
+     * the table untouched (a store restored from the topic may still hold such keys; nobody reads them), and
+     * which the store answers without RocksDB ({@link ReadIndicatorsStore}).
      */
     public KTable<ObservationKey, IndicatorObservation> latest(Set<String> indicators) {
         latestIndicators.addAll(indicators);
@@ -79,7 +80,7 @@ public final class DerivedInputs {
             };
             latest = builder.table(t.name(),
                     Consumed.with(t.keySerde(), Serdes.serdeFrom(t.valueSerde().serializer(), onlyRead)).withName("derived-latest-source"),
-                    Materialized.<ObservationKey, IndicatorObservation, KeyValueStore<Bytes, byte[]>>as(LATEST_STORE)
+                    Materialized.<ObservationKey, IndicatorObservation>as(ReadIndicatorsStore.supplier(LATEST_STORE, read))
                             .withKeySerde(t.keySerde()).withValueSerde(t.valueSerde()));
         }
         return latest;

@@ -36,14 +36,24 @@ public class SourceTopicStoreSupplier implements KeyValueBytesStoreSupplier {
 
     private final KeyValueBytesStoreSupplier rocks;
     private final Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey;
+    private final boolean sortedBatches;
 
     /**
      * @param storeKey the store key of a record of the topic, or null for a record the store does not hold
      *                 (tombstones never reach it)
      */
     public SourceTopicStoreSupplier(String name, Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey) {
+        this(name, storeKey, false);
+    }
+
+    /**
+     * @param sortedBatches whether puts wait and reach RocksDB in sorted batches ({@link SortedBatchWrites}):
+     *                      only for a store that no other thread reads (no interactive queries)
+     */
+    public SourceTopicStoreSupplier(String name, Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey, boolean sortedBatches) {
         this.rocks = Stores.persistentKeyValueStore(name);
         this.storeKey = storeKey;
+        this.sortedBatches = sortedBatches;
     }
 
     @Override
@@ -53,7 +63,8 @@ public class SourceTopicStoreSupplier implements KeyValueBytesStoreSupplier {
 
     @Override
     public KeyValueStore<Bytes, byte[]> get() {
-        return new RekeyedStore(rocks.get(), storeKey);
+        KeyValueStore<Bytes, byte[]> store = new RekeyedStore(rocks.get(), storeKey);
+        return sortedBatches ? new SortedBatchWrites(store) : store;
     }
 
     @Override

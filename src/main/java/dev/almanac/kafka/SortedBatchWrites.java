@@ -1,6 +1,7 @@
 package dev.almanac.kafka;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,26 +23,36 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * RocksDB's memtable (a skip list) from its top for each key; a sorted batch crosses once, and each key
  * is inserted next to the one before it.
  *
- * <p>For a store only its stream thread reads and writes: a read drains the waiting puts first, so the
- * thread reads what it wrote. Puts still waiting when the store closes without a flush are dropped, as
- * Kafka Streams drops such a store's uncommitted state (it restores the store from its changelog).
+ * <p>A read on the thread that writes drains the waiting puts first, so that thread reads what it wrote.
+ * A read on any other thread (an interactive query) reads RocksDB as it stands and never touches the
+ * waiting puts: it sees the writes up to the last flush, at most one commit interval old, which under
+ * exactly-once is what the store's output topics show too. Puts still waiting when the store closes
+ * without a flush are dropped, as Kafka Streams drops such a store's uncommitted state (it restores the
+ * store from its changelog).
  */
 public final class SortedBatchWrites extends DelegatingBytesStore {
 
     /** The most puts that wait: a commit interval's records of one task, at the rates of these machines. */
     static final int MAX_PENDING = 16_384;
 
-    private static final Comparator<KeyValue<Bytes, byte[]>> BY_KEY = Comparator.comparing(e -> e.key);
+    /**
+     * RocksDB's byte order, as {@link Bytes#compareTo} gives it, but compared by the JDK's vectorised
+     * mismatch instead of Kafka's byte-by-byte loop: keys of one series share their first tens of bytes.
+     */
+    private static final Comparator<KeyValue<Bytes, byte[]>> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key.get(), b.key.get());
 
+    /** Touched only by {@link #writer}. */
     private final List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
+    /** The thread that put last: the only one that drains; null before the first put. */
+    private volatile Thread writer;
 
     public SortedBatchWrites(KeyValueStore<Bytes, byte[]> inner) {
         super(inner);
     }
 
-    /** Writes the waiting puts, the last put of a key last (the sort is stable). */
+    /** Writes the waiting puts, the last put of a key last (the sort is stable); a no-op off the writer's thread. */
     private void drain() {
-        if (pending.isEmpty()) {
+        if (Thread.currentThread() != writer || pending.isEmpty()) {
             return;
         }
         pending.sort(BY_KEY);
@@ -49,8 +60,20 @@ public final class SortedBatchWrites extends DelegatingBytesStore {
         pending.clear();
     }
 
+    /**
+     * Makes the calling thread the writer: a volatile read per put, a write only when the thread changes
+     * (Kafka Streams hands a task to another thread only through its own synchronised hand-over).
+     */
+    private void claim() {
+        Thread current = Thread.currentThread();
+        if (writer != current) {
+            writer = current;
+        }
+    }
+
     @Override
     public void put(Bytes key, byte[] value) {
+        claim();
         pending.add(KeyValue.pair(key, value));
         if (pending.size() >= MAX_PENDING) {
             drain();
@@ -59,6 +82,7 @@ public final class SortedBatchWrites extends DelegatingBytesStore {
 
     @Override
     public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+        claim();
         pending.addAll(entries);
         if (pending.size() >= MAX_PENDING) {
             drain();
@@ -67,12 +91,14 @@ public final class SortedBatchWrites extends DelegatingBytesStore {
 
     @Override
     public byte[] putIfAbsent(Bytes key, byte[] value) {
+        claim();
         drain();
         return inner.putIfAbsent(key, value);
     }
 
     @Override
     public byte[] delete(Bytes key) {
+        claim();
         drain();
         return inner.delete(key);
     }

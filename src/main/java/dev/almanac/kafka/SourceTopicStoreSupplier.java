@@ -48,7 +48,7 @@ public class SourceTopicStoreSupplier implements KeyValueBytesStoreSupplier {
 
     /**
      * @param sortedBatches whether puts wait and reach RocksDB in sorted batches ({@link SortedBatchWrites}):
-     *                      only for a store that no other thread reads (no interactive queries)
+     *                      interactive queries then see the store as of its last flush (commit)
      */
     public SourceTopicStoreSupplier(String name, Function<ConsumerRecord<byte[], byte[]>, byte[]> storeKey, boolean sortedBatches) {
         this.rocks = Stores.persistentKeyValueStore(name);

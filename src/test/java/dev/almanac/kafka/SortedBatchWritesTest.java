@@ -92,4 +92,26 @@ class SortedBatchWritesTest {
         store.put(key("late"), value("x"));
         assertNull(inner.get(key("late")), "the next batch waits");
     }
+
+    @Test
+    void shouldLetAnotherThreadReadOnlyWhatTheLastFlushWrote() throws Exception {
+        store.put(key("a"), value("1"));
+        store.flush();
+        store.put(key("b"), value("2"));
+        assertEquals(List.of("a=1"), onAnotherThread(() -> keys(store.range(key("a"), key("z")))),
+                "a query thread sees the flushed put only");
+        assertEquals(List.of("a=1"), onAnotherThread(() -> keys(store.all())), "and does not drain the waiting one");
+        assertNull(inner.get(key("b")), "still waiting for the writer");
+        store.flush();
+        assertEquals(List.of("a=1", "b=2"), onAnotherThread(() -> keys(store.all())));
+    }
+
+    private static <T> T onAnotherThread(java.util.concurrent.Callable<T> read) throws Exception {
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return executor.submit(read).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 }

@@ -45,7 +45,7 @@ public final class FoundationTopology {
     /** The publication-cutoff filter node, present only when the topology is built with a cutoff. */
     public static final String AS_OF_FILTER = "as-of-filter";
 
-    /** The processor that forwards each change of winner of the latest table: other features may attach children to it. */
+    /** The processor that forwards each change of winner of the latest table, to the latest topic's sink and to {@link #CURRENT_PROCESSOR}. */
     public static final String LATEST_PROCESSOR = "latest";
     /**
      * How many keys' winners each task's latest processor keeps in memory ({@link dev.almanac.kafka.SeriesCache}),
@@ -122,8 +122,9 @@ public final class FoundationTopology {
 
         // The latest processor is the one writer of the history store, whose changelog is the valid
         // topic: Kafka Streams' read-only state store. Its processor is typed to forward nothing, but
-        // the latest processor forwards each change of winner to the children added below; the raw
-        // cast only widens the output type the API declares.
+        // the latest processor forwards each change of winner to the two children added below (the
+        // sink with the bytes the winner was read from); the raw cast only widens the output type the
+        // API declares.
         HistoryStoreSupplier history = new HistoryStoreSupplier(LATEST_HISTORY_STORE, valid.valueSerde().deserializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
         ProcessorSupplier<ObservationKey, LatestProcessor.Received, Void, Void> latest = () -> (Processor) new LatestProcessor(cachedKeys);
@@ -134,8 +135,8 @@ public final class FoundationTopology {
         // Partitioned like the valid topic, by series: the derived application reads a whole series from
         // its latest store without a repartition (periods, growth), and its joins on the latest table
         // locate keys with the same partitioner.
-        topology.addSink("latest-sink", topics.latest().name(), topics.latest().keySerde().serializer(),
-                topics.latest().valueSerde().serializer(), new SeriesPartitioner<>(), LATEST_PROCESSOR);
+        topology.addSink(LatestProcessor.LATEST_SINK, topics.latest().name(), topics.latest().keySerde().serializer(),
+                LatestProcessor.Received.serializer(topics.latest().valueSerde().serializer()), new SeriesPartitioner<>(), LATEST_PROCESSOR);
 
         topology.addProcessor(CURRENT_PROCESSOR, () -> new CurrentProcessor(cachedKeys), LATEST_PROCESSOR);
         var current = topics.current();

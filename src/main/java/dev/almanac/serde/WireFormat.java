@@ -22,6 +22,20 @@ public final class WireFormat {
     }
 
     /**
+     * The same bytes when they are a framed record of schema {@code schemaId}, else null. A record read from
+     * one topic can then be written to another as it is, without encoding it again, when both topics'
+     * subjects give its schema the same id (a registry gives one schema one id, whatever the subject).
+     */
+    public static byte[] framedWith(byte[] bytes, int schemaId) {
+        return looksFramed(bytes) && schemaId(bytes) == schemaId ? bytes : null;
+    }
+
+    /** The schema id of a framed record, or -1 when the bytes are not framed. */
+    public static int schemaIdOrNone(byte[] bytes) {
+        return looksFramed(bytes) ? schemaId(bytes) : -1;
+    }
+
+    /**
      * The schema id in a framed record.
      *
      * @throws IllegalArgumentException when the bytes are not framed

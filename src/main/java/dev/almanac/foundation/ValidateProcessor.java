@@ -10,6 +10,8 @@ import dev.almanac.serde.AvroSerdes;
 import dev.almanac.serde.RegistryRetry;
 import dev.almanac.serde.RegistryUnavailableException;
 import dev.almanac.serde.WireFormat;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,6 +36,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     private final RegistryRetry retry;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> counts;
+    /**
+     * The counters this processor has read or written since {@link #init}: it is their task's one writer, so
+     * each count is read from the store once and then only put (reading it back from the record cache took
+     * half of the 3 % of the foundation thread that counting cost).
+     */
+    private final Map<String, long[]> known = new HashMap<>();
 
     /** @param validChild the node valid observations go to: the valid sink, or a filter in front of it */
     ValidateProcessor(AvroSerdes serdes, String validChild) {
@@ -50,6 +58,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.counts = context.getStateStore(FoundationTopology.VALIDATION_COUNTS_STORE);
+        known.clear(); // the store may have been wiped or restored since
     }
 
     @Override
@@ -113,8 +122,11 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     }
 
     private void increment(String counter) {
-        Long current = counts.get(counter);
-        counts.put(counter, current == null ? 1L : current + 1);
+        long[] n = known.computeIfAbsent(counter, c -> {
+            Long stored = counts.get(c);
+            return new long[] {stored == null ? 0 : stored};
+        });
+        counts.put(counter, ++n[0]);
     }
 
 }

@@ -3,13 +3,16 @@ package dev.almanac.foundation;
 import dev.almanac.avro.IndicatorObservation;
 import dev.almanac.avro.ObservationKey;
 import dev.almanac.kafka.SeriesCache;
+import dev.almanac.serde.WireFormat;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.almanac.serde.WireFormat;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -88,6 +91,18 @@ final class LatestProcessor implements Processor<ObservationKey, LatestProcessor
         this.context = context;
         this.history = context.getStateStore(FoundationTopology.LATEST_HISTORY_STORE);
         this.winners = new SeriesCache<>(cachedKeys, FoundationTopology.MAX_SERIES_VINTAGES, Map::size);
+        // The history's puts wait for a read on this thread (SortedBatchWrites), and Kafka Streams flushes
+        // the store only now and then under exactly-once. Interactive queries read it from other threads, so
+        // a read on a timer writes the waiting puts: queries see the history at most a commit interval late,
+        // and the last records of a burst are not left waiting for the next one.
+        context.schedule(Duration.ofMillis(commitIntervalMs(context.appConfigs())), PunctuationType.WALL_CLOCK_TIME,
+                now -> history.approximateNumEntries());
+    }
+
+    private static long commitIntervalMs(Map<String, Object> configs) {
+        Object configured = configs.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        long ms = configured == null ? 100 : Long.parseLong(configured.toString());
+        return Math.max(10, ms);
     }
 
     @Override

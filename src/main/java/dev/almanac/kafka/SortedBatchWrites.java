@@ -25,8 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A read on the thread that writes drains the waiting puts first, so that thread reads what it wrote.
  * A read on any other thread (an interactive query) reads RocksDB as it stands and never touches the
- * waiting puts: it sees the writes up to the last flush, at most one commit interval old, which under
- * exactly-once is what the store's output topics show too. Puts still waiting when the store closes
+ * waiting puts: it sees the writes up to the writer's last drain. Kafka Streams flushes a store under
+ * exactly-once only every so many records, so a writer whose store other threads read must also drain
+ * on a timer: a punctuation that reads the store (any read, {@code approximateNumEntries} the cheapest). Puts still waiting when the store closes
  * without a flush are dropped, as Kafka Streams drops such a store's uncommitted state (it restores the
  * store from its changelog).
  */

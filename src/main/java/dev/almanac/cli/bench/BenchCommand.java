@@ -335,8 +335,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A stage's rate and what it spent. */
-    /** A measured stage; {@code settled} only for the full pipeline (two applications), null otherwise. */
+    /** A stage's rate and what it spent; {@code settled} only for the full pipeline (two applications), null otherwise. */
     private record Stage(double rate, StageMetrics.Result figures, Pipeline.Settled settled) {
     }
 
